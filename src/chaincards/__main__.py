@@ -1,0 +1,3 @@
+from chaincards.cli import main
+
+main()

@@ -1,0 +1,85 @@
+"""Read an .apkg back: decks, notetypes, counts and sample cards, without the Anki application."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from html import unescape
+from pathlib import Path
+
+
+@dataclass
+class PackageSummary:
+    path: Path
+    decks: dict[str, int] = field(default_factory=dict)  # deck name → card count
+    notetypes: dict[str, int] = field(default_factory=dict)  # notetype name → note count
+    notes: int = 0
+    cards: int = 0
+    media: list[str] = field(default_factory=list)
+    samples: list[tuple[str, str, list[str]]] = field(
+        default_factory=list
+    )  # deck, notetype, fields
+
+    def render(self, sample_count: int = 3) -> str:
+        lines = [
+            f"{self.path.name}: {self.notes} notes, {self.cards} cards, {len(self.media)} media"
+        ]
+        lines.append("decks:")
+        lines += [f"  {name}: {count} cards" for name, count in sorted(self.decks.items())]
+        lines.append("notetypes:")
+        lines += [f"  {name}: {count} notes" for name, count in sorted(self.notetypes.items())]
+        for deck, notetype, fields in self.samples[:sample_count]:
+            lines.append(f"--- {deck} [{notetype}]")
+            lines += [f"  {text}" for text in fields if text]
+        return "\n".join(lines)
+
+
+def html_to_text(html: str) -> str:
+    text = re.sub(r"<br\s*/?>|</p>|</li>|</div>", " ", html)
+    return " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
+
+
+def read_package(path: Path, samples: int = 3) -> PackageSummary:
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ValueError(f"not an .apkg (zip) file: {exc}") from None
+    with archive, tempfile.TemporaryDirectory() as tmp:
+        names = archive.namelist()
+        if "collection.anki2" not in names:
+            raise ValueError("no collection.anki2 inside; not an Anki package")
+        archive.extract("collection.anki2", tmp)
+        media = json.loads(archive.read("media")) if "media" in names else {}
+        connection = sqlite3.connect(Path(tmp) / "collection.anki2")
+        try:
+            return _summarise(path, connection, sorted(media.values()), samples)
+        finally:
+            connection.close()
+
+
+def _summarise(
+    path: Path, db: sqlite3.Connection, media: list[str], samples: int
+) -> PackageSummary:
+    models_json, decks_json = db.execute("select models, decks from col").fetchone()
+    models = {int(k): v["name"] for k, v in json.loads(models_json).items()}
+    decks = {int(k): v["name"] for k, v in json.loads(decks_json).items()}
+    summary = PackageSummary(path, media=media)
+    summary.notes = db.execute("select count(*) from notes").fetchone()[0]
+    summary.cards = db.execute("select count(*) from cards").fetchone()[0]
+    for did, count in db.execute("select did, count(*) from cards group by did"):
+        summary.decks[decks.get(did, str(did))] = count
+    for mid, count in db.execute("select mid, count(*) from notes group by mid"):
+        summary.notetypes[models.get(mid, str(mid))] = count
+    rows = db.execute(
+        "select n.flds, n.mid, min(c.did) from notes n join cards c on c.nid = n.id "
+        "group by n.id order by n.guid limit ?",
+        (samples,),
+    )
+    for fields, mid, did in rows:
+        texts = [html_to_text(f) for f in fields.split("\x1f")]
+        summary.samples.append((decks.get(did, str(did)), models.get(mid, str(mid)), texts))
+    return summary

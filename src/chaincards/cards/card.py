@@ -1,0 +1,25 @@
+"""The card stage's output: one Anki note to write, with everything the package writer needs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from chaincards.document import CardShape
+
+
+@dataclass(frozen=True)
+class CardNote:
+    """One Anki note. Fields are final HTML; media are vault-relative paths to pack."""
+
+    guid: str
+    shape: CardShape  # "basic" → Front/Back; "reverse" → both directions; "cloze" → Text/Extra
+    front: str  # Front, or Text (with {{cN::…}} markers) for a cloze
+    back: str  # Back, or Extra for a cloze
+    context: str  # note title and heading path, HTML
+    source: str  # vault-relative path:line and an obsidian:// link, HTML
+    deck: str  # full deck name, "::" between levels
+    tags: tuple[str, ...]  # Anki-safe tags (no spaces)
+    mod: int  # seconds since the epoch: the source note's modification time
+    kind: str  # "callout", "tag", "inline", "purpose", "flow", …: for reports and tags
+    origin: str  # "path:line", for diagnostics and manifests
+    media: tuple[str, ...] = ()  # vault-relative paths of files the fields reference

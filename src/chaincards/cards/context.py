@@ -1,0 +1,35 @@
+"""The Context and Source fields and the tags every card of a note carries."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+from chaincards.document import ParsedNote
+
+
+def context_html(note: ParsedNote, section: tuple[str, ...]) -> str:
+    """Note title, then the heading path below it: enough for the card to make sense alone."""
+    headings = [h for h in section if h and h != note.title]
+    parts = [f'<span class="cc-note">{escape(note.title)}</span>']
+    parts += [escape(h) for h in headings]
+    return " › ".join(parts)
+
+
+def source_html(note: ParsedNote, line: int) -> str:
+    """`path:line`, linked to the note in Obsidian (`obsidian://open` opens the vault's file)."""
+    file = note.path.removesuffix(".md")
+    vault = quote(note.source.vault_name, safe="")
+    url = f"obsidian://open?vault={vault}&file={quote(file, safe='')}"
+    return f'<a href="{escape(url)}">{escape(note.path)}:{line}</a>'
+
+
+def anki_tag(tag: str) -> str:
+    """Anki tags cannot hold spaces; Obsidian's nested `a/b` is Anki's hierarchical `a::b`."""
+    tag = tag.strip().lstrip("#")
+    return "_".join(tag.split()).replace("/", "::").strip(":")
+
+
+def note_tags(note: ParsedNote, *extra: str) -> tuple[str, ...]:
+    tags = [anki_tag(t) for t in (*note.meta.tags, *note.tags, *extra)]
+    return tuple(sorted({t for t in tags if t}))

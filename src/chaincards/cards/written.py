@@ -1,0 +1,46 @@
+"""Cards the learner wrote in the note, turned into Anki notes."""
+
+from __future__ import annotations
+
+from chaincards.cards.card import CardNote
+from chaincards.cards.context import anki_tag, context_html, note_tags, source_html
+from chaincards.cards.guid import card_guid
+from chaincards.diagnostics import Diagnostic, warning
+from chaincards.document import ParsedNote
+
+
+def written_card_notes(note: ParsedNote, deck: str) -> tuple[list[CardNote], list[Diagnostic]]:
+    cards: list[CardNote] = []
+    diagnostics: list[Diagnostic] = []
+    seen: dict[str, int] = {}
+    base_tags = note_tags(note, "chaincards::written")
+    for card in note.cards:
+        identity = (note.path, card.shape, card.key)
+        if identity in seen:
+            diagnostics.append(
+                warning(
+                    note.path,
+                    card.line,
+                    f"same card as line {seen[identity]} (same front); skipped",
+                )
+            )
+            continue
+        seen[identity] = card.line
+        tags = tuple(sorted({*base_tags, *(anki_tag(t) for t in card.tags)} - {""}))
+        cards.append(
+            CardNote(
+                guid=card_guid(*identity),
+                shape=card.shape,
+                front=card.front,
+                back=card.back,
+                context=context_html(note, card.section),
+                source=source_html(note, card.line),
+                deck=deck,
+                tags=tags,
+                mod=note.source.mtime,
+                kind=card.syntax,
+                origin=f"{note.path}:{card.line}",
+                media=card.media,
+            )
+        )
+    return cards, diagnostics

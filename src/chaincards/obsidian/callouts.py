@@ -1,0 +1,88 @@
+"""Obsidian callouts `> [!type]± Title`: any type, foldable, nested; GitHub alerts are the same shape.
+
+A core rule runs after block parsing and before inline parsing, so the `[!type] Title` line can be
+taken out of the first paragraph before its inline content is tokenised.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+
+_CALLOUT_HEAD = re.compile(r"\[!([^\]\s]+)\]([+-]?)[ \t]*([^\n]*)")
+
+
+def _convert_callouts(state: StateCore) -> None:
+    tokens = state.tokens
+    for index, token in enumerate(tokens):
+        if token.type != "blockquote_open" or index + 2 >= len(tokens):
+            continue
+        paragraph, inline = tokens[index + 1], tokens[index + 2]
+        if paragraph.type != "paragraph_open" or inline.type != "inline":
+            continue
+        head = _CALLOUT_HEAD.match(inline.content)
+        if not head:
+            continue
+        kind, fold, title = head.group(1).lower(), head.group(2), head.group(3).strip()
+        token.type = "callout_open"
+        token.tag = "div"
+        token.meta = {"kind": kind, "fold": fold, "title": title}
+        close = _close_of(tokens, index)
+        close.type, close.tag = "callout_close", "div"
+        rest = inline.content[head.end() :].lstrip("\n")
+        inline.content = rest
+        if inline.map and paragraph.map:
+            paragraph.map = [paragraph.map[0] + 1, paragraph.map[1]]
+            inline.map = paragraph.map
+        if not rest.strip():
+            # The head was the whole paragraph: drop the paragraph so no empty <p> remains.
+            paragraph.hidden = inline.hidden = tokens[index + 3].hidden = True
+            inline.content = ""
+            paragraph.type, inline.type, tokens[index + 3].type = (
+                "callout_gap",
+                "callout_gap",
+                "callout_gap",
+            )
+
+
+def _close_of(tokens: list[Token], open_index: int) -> Token:
+    level = tokens[open_index].level
+    for token in tokens[open_index + 1 :]:
+        if token.level == level and token.type == "blockquote_close":
+            return token
+    raise ValueError("unbalanced blockquote")  # markdown-it always closes what it opens
+
+
+def _render_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    meta = tokens[idx].meta
+    escape = self.escapeHtml if hasattr(self, "escapeHtml") else str
+    kind = escape(meta["kind"])
+    title = meta["title"] or meta["kind"].capitalize()
+    title_html = title_renderer(self, title, options, env)
+    return (
+        f'<div class="callout" data-callout="{kind}">'
+        f'<div class="callout-title">{title_html}</div><div class="callout-content">\n'
+    )
+
+
+def title_renderer(renderer: Any, title: str, options: OptionsDict, env: EnvType) -> str:
+    """Render the title's inline Markdown (links, code, math) with the same parser."""
+    md = env.get("_md")
+    if md is None:
+        return renderer.escapeHtml(title) if hasattr(renderer, "escapeHtml") else title
+    return md.renderInline(title, {**env, "cloze": False})
+
+
+def callouts_plugin(md: MarkdownIt) -> None:
+    md.core.ruler.after("block", "callouts", _convert_callouts)
+    md.add_render_rule("callout_open", _render_open)
+    md.add_render_rule("callout_close", lambda *args: "</div></div>\n")
+    md.add_render_rule("callout_gap", lambda *args: "")

@@ -1,0 +1,127 @@
+"""The compiler's stages end to end: read vault → parse → model → cards → packages.
+
+Each stage is a function over plain data; only `read_vault` and `write_decks` touch the disk.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chaincards.anki.package import package_file_name, package_groups, write_package
+from chaincards.cards.card import CardNote
+from chaincards.cards.guid import normalise_key
+from chaincards.cards.written import written_card_notes
+from chaincards.decks import deck_for
+from chaincards.diagnostics import Diagnostic, warning
+from chaincards.document import ParsedNote
+from chaincards.parse import parse_note
+from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
+
+
+@dataclass
+class ParsedVault:
+    vault: Vault
+    notes: list[ParsedNote]
+    diagnostics: list[Diagnostic]
+
+
+@dataclass
+class Compilation:
+    parsed: ParsedVault
+    cards: list[CardNote]
+    diagnostics: list[Diagnostic]
+    default_deck: str
+
+
+@dataclass
+class PackageReport:
+    path: Path
+    written: bool  # False when the package on disk already had exactly these bytes
+    cards: list[CardNote] = field(default_factory=list)
+
+
+def read_vault(
+    paths: list[Path], include: tuple[str, ...] = DEFAULT_INCLUDE, skip: tuple[Path, ...] = ()
+) -> ParsedVault:
+    vault = discover(paths, include, skip)
+    diagnostics = list(vault.diagnostics)
+    notes: list[ParsedNote] = []
+    epoch = source_date_epoch()
+    for path in vault.note_files:
+        source, problems = read_note(path, vault.root, vault.name, epoch)
+        diagnostics.extend(problems)
+        if source is None:
+            continue
+        result = parse_note(source, vault.index.resolve)
+        diagnostics.extend(result.diagnostics)
+        if result.note is not None:
+            notes.append(result.note)
+    return ParsedVault(vault, notes, diagnostics)
+
+
+def generate_cards(
+    notes: list[ParsedNote], default_deck: str
+) -> tuple[list[CardNote], list[Diagnostic]]:
+    cards: list[CardNote] = []
+    diagnostics: list[Diagnostic] = []
+    for note in notes:
+        deck = deck_for(note, default_deck)
+        note_cards, problems = written_card_notes(note, deck)
+        cards.extend(note_cards)
+        diagnostics.extend(problems)
+    return drop_duplicate_fronts(cards, diagnostics)
+
+
+def drop_duplicate_fronts(
+    cards: list[CardNote], diagnostics: list[Diagnostic]
+) -> tuple[list[CardNote], list[Diagnostic]]:
+    """One card per front within a deck: a learner cannot answer two cards that ask the same."""
+    kept: list[CardNote] = []
+    fronts: dict[tuple[str, str], CardNote] = {}
+    guids: set[str] = set()
+    for card in cards:
+        key = (card.deck, card.shape, normalise_key(card.front))
+        first = fronts.get(key)
+        if first is not None or card.guid in guids:
+            where = first.origin if first is not None else "another card"
+            path, _, line = card.origin.rpartition(":")
+            diagnostics.append(
+                warning(
+                    path,
+                    int(line or 1),
+                    f"duplicate card front in deck {card.deck!r} (first at {where}); skipped",
+                )
+            )
+            continue
+        fronts[key] = card
+        guids.add(card.guid)
+        kept.append(card)
+    return kept, diagnostics
+
+
+def compile_vault(
+    paths: list[Path],
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    default_deck: str | None = None,
+    skip: tuple[Path, ...] = (),
+) -> Compilation:
+    parsed = read_vault(paths, include, skip)
+    deck = default_deck or parsed.vault.name or "Default"
+    cards, problems = generate_cards(parsed.notes, deck)
+    return Compilation(parsed, cards, parsed.diagnostics + problems, deck)
+
+
+def write_decks(
+    cards: list[CardNote], out: Path, media_root: Path, single: str | None
+) -> list[PackageReport]:
+    reports: list[PackageReport] = []
+    for name, group in sorted(package_groups(cards, single).items()):
+        path = out / (single if single else package_file_name(name))
+        reports.append(PackageReport(path, write_package(group, path, media_root), group))
+    return reports
+
+
+def cards_by_kind(cards: list[CardNote]) -> Counter[str]:
+    return Counter(card.kind for card in cards)

@@ -1,0 +1,194 @@
+"""Reading the vault: find note files, decode them, and index every file for link resolution.
+
+This is the only stage that touches the note files on disk.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote
+
+from chaincards.diagnostics import Diagnostic, error, warning
+from chaincards.document import SourceNote
+
+DEFAULT_INCLUDE = ("*.md",)
+MAX_NOTE_BYTES = 20 * 1024 * 1024
+
+
+class UsageError(Exception):
+    """A problem with how chaincards was called (exit 2), not with a note."""
+
+
+@dataclass
+class VaultIndex:
+    """Every non-hidden file in the vault, to resolve `[[links]]` and `![[embeds]]`."""
+
+    root: Path
+    files: set[str] = field(default_factory=set)  # vault-relative POSIX paths
+    by_name: dict[str, list[str]] = field(default_factory=dict)  # casefolded file name → paths
+    by_stem: dict[str, list[str]] = field(default_factory=dict)  # casefolded stem → note paths
+
+    def add(self, rel: str) -> None:
+        self.files.add(rel)
+        name = PurePosixPath(rel).name
+        self.by_name.setdefault(name.casefold(), []).append(rel)
+        if name.lower().endswith(".md"):
+            self.by_stem.setdefault(name[:-3].casefold(), []).append(rel)
+
+    def resolve(self, target: str, from_note: str = "") -> str | None:
+        """Vault path of an embed/link target: exact relative path first, else by file name.
+
+        Paths that climb out of the vault (`../x.png`, symlinks) resolve to nothing.
+        """
+        target = unquote(target).strip().replace("\\", "/")
+        if not target or "\x00" in target:
+            return None
+        base = PurePosixPath(from_note).parent
+        for candidate in (base / target, PurePosixPath(target)):
+            normal = _normalise(candidate)
+            if normal is not None and normal in self.files and self._inside(normal):
+                return normal
+        matches = sorted(self.by_name.get(PurePosixPath(target).name.casefold(), []))
+        if not matches:
+            matches = sorted(self.by_stem.get(PurePosixPath(target).name.casefold(), []))
+        # Obsidian's shortest-path rule: the closest match wins; ties go to the sorted first.
+        for match in sorted(matches, key=lambda m: (m.count("/"), m)):
+            if self._inside(match):
+                return match
+        return None
+
+    def note_names(self) -> set[str]:
+        return set(self.by_stem)
+
+    def _inside(self, rel: str) -> bool:
+        try:
+            real = (self.root / rel).resolve()
+            return real.is_relative_to(self.root.resolve()) and real.is_file()
+        except OSError:
+            return False
+
+
+def _normalise(path: PurePosixPath) -> str | None:
+    parts: list[str] = []
+    for part in path.parts:
+        if part in ("", "."):
+            continue
+        if part == "..":
+            if not parts:
+                return None
+            parts.pop()
+        else:
+            parts.append(part)
+    return "/".join(parts) if parts else None
+
+
+@dataclass
+class Vault:
+    root: Path
+    name: str
+    note_files: list[Path]  # absolute, sorted by vault-relative path
+    index: VaultIndex
+    diagnostics: list[Diagnostic]
+
+
+def _matches(name: str, include: tuple[str, ...]) -> bool:
+    return any(fnmatch.fnmatch(name, pattern) for pattern in include)
+
+
+def vault_root_for(paths: list[Path]) -> Path:
+    """The vault is the given folder; for files or several paths, their deepest common folder."""
+    folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+def discover(
+    paths: list[Path], include: tuple[str, ...] = DEFAULT_INCLUDE, skip: tuple[Path, ...] = ()
+) -> Vault:
+    """Find the note files under `paths`; skipped and unsafe files become diagnostics."""
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"{path}: no such file or folder")
+    root = vault_root_for(paths)
+    index = VaultIndex(root)
+    diagnostics: list[Diagnostic] = []
+    skip_resolved = {s.resolve() for s in skip}
+    for rel in _walk(root, skip_resolved):
+        index.add(rel)
+    notes: dict[str, Path] = {}
+    for path in paths:
+        resolved = path.resolve()
+        if resolved.is_file():
+            # A file named on the command line is read whatever its extension.
+            notes[resolved.relative_to(root).as_posix()] = resolved
+            continue
+        for rel in _walk(resolved, skip_resolved):
+            full = resolved / rel
+            vault_rel = full.relative_to(root).as_posix()
+            if not _matches(PurePosixPath(rel).name, include):
+                continue
+            if full.is_symlink() and not full.resolve().is_relative_to(root):
+                diagnostics.append(
+                    warning(vault_rel, 1, "symlink points outside the vault; skipped")
+                )
+                continue
+            notes[vault_rel] = full
+    ordered = [notes[k] for k in sorted(notes)]
+    return Vault(root, root.name, ordered, index, diagnostics)
+
+
+def _walk(top: Path, skip: set[Path]) -> list[str]:
+    """Files under `top`, relative to it, minus hidden folders, the output folder and folder links.
+
+    Folder symlinks are never followed: that rules out loops and folders outside the vault.
+    """
+    found: list[str] = []
+    for folder, dirs, files in os.walk(top, followlinks=False):
+        current = Path(folder)
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and (current / d).resolve() not in skip
+        )
+        for name in sorted(files):
+            if name.startswith("."):
+                continue
+            found.append((current / name).relative_to(top).as_posix())
+    return found
+
+
+def read_note(
+    path: Path, root: Path, vault_name: str, epoch: int | None = None
+) -> tuple[SourceNote | None, list[Diagnostic]]:
+    """Decode one note file. Not UTF-8, binary or unreadable files are errors, never guesses."""
+    rel = path.relative_to(root).as_posix()
+    try:
+        stat = path.stat()
+        if stat.st_size > MAX_NOTE_BYTES:
+            return None, [error(rel, 1, f"file is {stat.st_size} bytes, over the 20 MiB limit")]
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [error(rel, 1, f"cannot read file: {exc.strerror or exc}")]
+    if b"\x00" in data:
+        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        return None, [error(rel, line, "binary file (NUL byte), not a Markdown note")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        byte = data[exc.start]
+        return None, [error(rel, line, f"not UTF-8: invalid byte 0x{byte:02x}; re-save as UTF-8")]
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    mtime = int(stat.st_mtime)
+    if epoch is not None:
+        mtime = min(mtime, epoch)
+    folder = PurePosixPath(rel).parent
+    folder_deck = "::".join(folder.parts) if folder.parts else None
+    return SourceNote(rel, vault_name, text, mtime, folder_deck), []
+
+
+def source_date_epoch() -> int | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    return int(value) if value.isdigit() else None

@@ -1,0 +1,372 @@
+"""Cards the learner wrote: `card` callouts, flashcards-obsidian `#card` blocks, inline
+`front::back` and obsidian-spaced-repetition `?` separators. Works on the note's token stream;
+each card side's Markdown is then rendered to HTML with the same parser.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from chaincards.cards.guid import normalise_key
+from chaincards.diagnostics import Diagnostic, warning
+from chaincards.document import CardShape, WrittenCard
+from chaincards.obsidian import obsidian_markdown
+from chaincards.obsidian.cloze import cloze_problem, curly_to_cloze, strip_cloze_markers
+from chaincards.obsidian.inline_cards import find_separator
+
+Resolver = Callable[[str, str], "str | None"]
+
+REVERSE_TAGS = frozenset({"card-reverse", "card/reverse", "card-reversed", "card/reversed"})
+CARD_TAGS = frozenset({"card", "card-spaced", "card/spaced"}) | REVERSE_TAGS
+# Dataview / Logseq properties share the `key:: value` shape but are not cards.
+PROPERTY_KEYS = frozenset(
+    (
+        "id alias aliases tags tag type status source url link date created updated modified "
+        "author title category collapsed up down parent related topic rating priority due "
+        "context contexte template public cssclass cssclasses"
+    ).split()
+)
+_QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
+_CLOZE_MARK = re.compile(r"\{\{c\d+::")
+
+
+@dataclass
+class Rendered:
+    html: str
+    text: str
+    media: list[str] = field(default_factory=list)
+    missing_media: list[str] = field(default_factory=list)
+    block_ids: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+
+
+def render(
+    source: str, note_path: str, resolve_file: Resolver | None, *, cloze: bool = False
+) -> Rendered:
+    """Render a card side's Markdown to HTML, collecting media, block ids and tags on the way."""
+    md = obsidian_markdown()
+    env: dict[str, object] = {
+        "_md": md,
+        "note_path": note_path,
+        "resolve_file": resolve_file,
+        "cloze": cloze,
+    }
+    tokens = md.parse(source, env)
+    result = Rendered("", "")
+    texts: list[str] = []
+    next_cloze = 1 + sum(
+        1 for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "mark_open"
+    )
+    for token in tokens:
+        for child in token.children or []:
+            if child.type == "block_id":
+                result.block_ids.append(child.content)
+            elif child.type == "obsidian_tag":
+                result.tags.append(child.content)
+            elif child.type == "text" and cloze and "{" in child.content:
+                child.content, next_cloze = curly_to_cloze(child.content, next_cloze)
+            if child.type in ("text", "code_inline"):
+                texts.append(child.content)
+    result.html = md.renderer.render(tokens, md.options, env).strip()
+    result.text = " ".join(" ".join(texts).split())
+    result.media = list(dict.fromkeys(env.get("media", [])))  # type: ignore[call-overload]
+    result.missing_media = list(env.get("missing_media", []))  # type: ignore[call-overload]
+    return result
+
+
+def callout_source(lines: list[str], span: list[int] | None, depth: int) -> str:
+    """The callout's body Markdown: its lines without `depth` levels of `>` and without the head."""
+    if not span:
+        return ""
+    body: list[str] = []
+    for line in lines[span[0] + 1 : span[1]]:
+        for _ in range(depth):
+            line = _QUOTE_MARKER.sub("", line, count=1)
+        body.append(line)
+    return "\n".join(body).strip("\n")
+
+
+class _CardFinder:
+    def __init__(
+        self,
+        tokens: list[Token],
+        lines: list[str],
+        offset: int,
+        path: str,
+        resolve: Resolver | None,
+    ) -> None:
+        self.tokens, self.lines, self.offset, self.path = tokens, lines, offset, path
+        self.resolve = resolve
+        self.cards: list[WrittenCard] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.card_tags: set[str] = set()
+        self.headings: list[tuple[int, str]] = []
+        self.consumed: set[int] = set()  # token indexes already used as a card's back
+
+    def file_line(self, span: list[int] | None, extra: int = 0) -> int:
+        return (span[0] if span else 0) + 1 + self.offset + extra
+
+    def section(self) -> tuple[str, ...]:
+        return tuple(text for _, text in self.headings)
+
+    def source(self, span: list[int] | None) -> str:
+        return "\n".join(self.lines[span[0] : span[1]]) if span else ""
+
+    def run(self) -> None:
+        card_callout_depth = 0  # >0 while inside a card callout: its content is the card
+        callout_depth = 0
+        for index, token in enumerate(self.tokens):
+            kind = token.type
+            if kind == "callout_open":
+                callout_depth += 1
+                if _is_card_title(token.meta["title"]):
+                    if card_callout_depth:
+                        self.warn(
+                            token.map,
+                            "card callout inside a card callout; it is text of the outer card",
+                        )
+                    else:
+                        self.callout_card(token, callout_depth)
+                    card_callout_depth += 1
+                elif card_callout_depth:
+                    card_callout_depth += 1
+            elif kind == "callout_close":
+                callout_depth -= 1
+                card_callout_depth = max(0, card_callout_depth - 1)
+            elif kind == "heading_open":
+                self.heading(index)
+            elif kind == "inline" and not card_callout_depth and index not in self.consumed:
+                if self.tokens[index - 1].type == "heading_open":
+                    continue
+                self.paragraph(index)
+
+    def warn(self, span: list[int] | None, message: str) -> None:
+        self.diagnostics.append(warning(self.path, self.file_line(span), message))
+
+    # -- card callouts -------------------------------------------------------------------------
+    def callout_card(self, token: Token, depth: int) -> None:
+        body = callout_source(self.lines, token.map, depth)
+        title_words = token.meta["title"].casefold().split()
+        reverse = any(word.startswith("revers") for word in title_words[1:])
+        front, back, separator = _split_card_body(body)
+        line = self.file_line(token.map)
+        if not body.strip():
+            self.warn(token.map, "empty card callout")
+            return
+        if separator is None:
+            rendered = render(body, self.path, self.resolve, cloze=True)
+            if "{{c" not in rendered.html:
+                self.warn(
+                    token.map,
+                    "card callout has no back: add a line '---' (or '?') between front and back",
+                )
+                return
+            self.add_cloze(rendered, "", line, "callout")
+            return
+        shape: CardShape = "reverse" if reverse or separator == "??" else "basic"
+        self.add_basic(front, back, shape, line, token.map, "callout")
+
+    # -- headings and paragraphs ---------------------------------------------------------------
+    def heading(self, index: int) -> None:
+        token, inline = self.tokens[index], self.tokens[index + 1]
+        level = int(token.tag[1])
+        tags = _card_tags(inline.children)
+        text = " ".join(inline.content.split())
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        if not tags:
+            self.headings.append((level, _strip_tags(inline.children) or text))
+            return
+        self.headings.append((level, _strip_tags(inline.children)))
+        shape: CardShape = "reverse" if tags & REVERSE_TAGS else "basic"
+        back_index = self.next_block(index + 3)
+        back_source = self.block_source(back_index) if back_index is not None else ""
+        self.tag_card(inline.content, back_source, shape, token.map)
+
+    def paragraph(self, index: int) -> None:
+        inline = self.tokens[index]
+        lines = inline.content.split("\n")
+        tag_line = _first_card_tag_line(inline.children)
+        if tag_line is not None:
+            tags = _card_tags(inline.children)
+            shape: CardShape = "reverse" if tags & REVERSE_TAGS else "basic"
+            front = "\n".join(lines[: tag_line + 1])
+            back = "\n".join(lines[tag_line + 1 :])
+            if tag_line == 0 and _strip_tags(inline.children) == "" and self.headings:
+                # `## Front` then a line `#card`: the heading is the front (flashcards-obsidian).
+                front = self.headings[-1][1]
+            if not back.strip():
+                back_index = self.next_block(index + 2)
+                back = self.block_source(back_index) if back_index is not None else ""
+            self.tag_card(front, back, shape, inline.map)
+            return
+        question = [i for i, line in enumerate(lines) if line.strip() in ("?", "??")]
+        if question and 0 < question[0] < len(lines) - 1:
+            split = question[0]
+            shape = "reverse" if lines[split].strip() == "??" else "basic"
+            front, back = "\n".join(lines[:split]), "\n".join(lines[split + 1 :])
+            self.add_basic(front, back, shape, self.file_line(inline.map), inline.map, "spaced")
+            return
+        for number, line in enumerate(lines):
+            self.inline_card(line, inline.map, number)
+
+    def inline_card(self, line: str, span: list[int] | None, number: int) -> None:
+        found = find_separator(line)
+        if found is None:
+            return
+        start, end, reverse = found
+        front, back = line[:start].strip(), line[end:].strip()
+        front = re.sub(r"^(?:[-*+]|\d+[.)])\s+", "", front)
+        if not front or not back or front.casefold() in PROPERTY_KEYS:
+            return
+        shape: CardShape = "reverse" if reverse else "basic"
+        self.add_basic(front, back, shape, self.file_line(span, number), span, "inline")
+
+    def next_block(self, index: int) -> int | None:
+        """Index of the first inline token of the next block, unless a heading comes first."""
+        while index < len(self.tokens):
+            token = self.tokens[index]
+            if token.type == "heading_open":
+                return None
+            if token.nesting == 1 or token.type in ("fence", "math_block", "code_block"):
+                return index
+            index += 1
+        return None
+
+    def block_source(self, index: int) -> str:
+        token = self.tokens[index]
+        for later in range(index, min(len(self.tokens), index + 3)):
+            if self.tokens[later].type == "inline":
+                self.consumed.add(later)
+        return self.source(token.map)
+
+    # -- card assembly -------------------------------------------------------------------------
+    def tag_card(self, front: str, back: str, shape: CardShape, span: list[int] | None) -> None:
+        line = self.file_line(span)
+        rendered = render(front, self.path, self.resolve, cloze=True)
+        if "{{c" in rendered.html:
+            extra = render(back, self.path, self.resolve) if back.strip() else Rendered("", "")
+            self.add_cloze(rendered, extra.html, line, "tag", extra)
+            return
+        self.add_basic(front, back, shape, line, span, "tag")
+
+    def add_basic(
+        self,
+        front: str,
+        back: str,
+        shape: CardShape,
+        line: int,
+        span: list[int] | None,
+        syntax: str,
+    ) -> None:
+        front_r = render(front, self.path, self.resolve)
+        back_r = render(back, self.path, self.resolve)
+        if not front_r.html or not _visible(front_r):
+            self.warn(span, "card has an empty front; skipped")
+            return
+        if not back_r.html or not _visible(back_r):
+            self.warn(span, "card has an empty back; skipped")
+            return
+        self.finish(shape, front_r, back_r, line, syntax, front_r.text)
+
+    def add_cloze(
+        self,
+        text: Rendered,
+        extra_html: str,
+        line: int,
+        syntax: str,
+        extra: Rendered | None = None,
+    ) -> None:
+        problem = cloze_problem(text.html)
+        if problem:
+            self.diagnostics.append(warning(self.path, line, f"{problem}; card skipped"))
+            return
+        extra = extra or Rendered(extra_html, "")
+        self.finish("cloze", text, extra, line, syntax, strip_cloze_markers(text.text))
+
+    def finish(
+        self, shape: CardShape, front: Rendered, back: Rendered, line: int, syntax: str, key: str
+    ) -> None:
+        block_ids = front.block_ids + back.block_ids
+        for missing in front.missing_media + back.missing_media:
+            self.diagnostics.append(
+                warning(self.path, line, f"image not found in the vault: {missing}")
+            )
+        tags = [t for t in front.tags + back.tags if t.casefold() not in CARD_TAGS]
+        self.card_tags.update(tags)
+        self.cards.append(
+            WrittenCard(
+                shape=shape,
+                front=front.html,
+                back=back.html,
+                key=f"^{block_ids[-1]}" if block_ids else normalise_key(key),
+                line=line,
+                section=self.section(),
+                syntax=syntax,
+                tags=tuple(dict.fromkeys(tags)),
+                media=tuple(dict.fromkeys(front.media + back.media)),
+            )
+        )
+
+
+def _visible(rendered: Rendered) -> bool:
+    return (
+        bool(rendered.text.strip())
+        or "<img" in rendered.html
+        or "\\(" in rendered.html
+        or "\\[" in rendered.html
+    )
+
+
+def _is_card_title(title: str) -> bool:
+    words = title.casefold().replace(":", " ").split()
+    return bool(words) and words[0] == "card"
+
+
+def _split_card_body(body: str) -> tuple[str, str, str | None]:
+    """Front, back and the separator (`---`, `?`, `??`) found outside code fences."""
+    lines = body.split("\n")
+    fence: str | None = None
+    for number, line in enumerate(lines):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            marker = stripped[:3]
+            fence = None if fence == marker else (fence or marker)
+            continue
+        if fence is None and stripped in ("---", "?", "??"):
+            return "\n".join(lines[:number]), "\n".join(lines[number + 1 :]), stripped
+    return body, "", None
+
+
+def _card_tags(children: list[Token] | None) -> set[str]:
+    return {c.content.casefold() for c in children or [] if c.type == "obsidian_tag"} & CARD_TAGS
+
+
+def _first_card_tag_line(children: list[Token] | None) -> int | None:
+    line = 0
+    for child in children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "obsidian_tag" and child.content.casefold() in CARD_TAGS:
+            return line
+    return None
+
+
+def _strip_tags(children: list[Token] | None) -> str:
+    parts = [c.content for c in children or [] if c.type in ("text", "code_inline")]
+    return " ".join("".join(parts).split())
+
+
+def find_written_cards(
+    tokens: list[Token], body: str, offset: int, path: str, resolve: Resolver | None
+) -> tuple[list[WrittenCard], set[str], list[Diagnostic]]:
+    finder = _CardFinder(tokens, body.split("\n"), offset, path, resolve)
+    finder.run()
+    return finder.cards, finder.card_tags, finder.diagnostics
+
+
+__all__ = ["CARD_TAGS", "_CLOZE_MARK", "callout_source", "find_written_cards", "render"]
