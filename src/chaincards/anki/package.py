@@ -1,0 +1,312 @@
+"""Write .apkg packages: the same bytes for the same cards, and an old file never half-replaced.
+
+The collection inside uses genanki's schema (Anki's legacy "anki2" layout, which every Anki
+version imports). Notes and cards are written here rather than by genanki, because genanki
+stamps every row with the build time; Anki updates an existing note only when the imported
+one is newer, so each row has to carry its source note's own modification time instead.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+import genanki
+from genanki.apkg_col import APKG_COL
+from genanki.apkg_schema import APKG_SCHEMA
+
+from chaincards.anki.notetypes import TEMPLATES_REVISED, fields_for, notetype_for, stable_id
+from chaincards.cards.card import CardNote
+from chaincards.media import package_media_name
+
+_ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
+_ZIP_MODE = 0o100644 << 16  # regular file, rw-r--r--
+_ZIP_UNIX = 3  # "made by" Unix on every platform, or Windows builds would differ by one byte
+# Note and card ids double as creation times (milliseconds) in Anki's browser; keep them
+# plausible even when the cards carry no modification time.
+_MIN_ID = 1_000_000_000_000
+# ivl, factor, reps, lapses, left, odue, odid, flags, data: a card never studied.
+_NO_HISTORY = (0, 0, 0, 0, 0, 0, 0, 0, "")
+_CLOZE_NUMBERS = re.compile(r"\{\{c(\d+(?:,\d+)*)::")
+# Close to Anki's idea of an empty field: nothing but whitespace and empty line or block markup.
+_EMPTY_FIELD = re.compile(r"^(?:\s|&nbsp;|<br\s*/?>|</?(?:div|p)\s*>)*$", re.IGNORECASE)
+_UNSAFE_NAME = re.compile(r'[/\\:*?"<>|]')
+_WINDOWS_RESERVED = frozenset(
+    ["CON", "PRN", "AUX", "NUL"]
+    + [f"{port}{n}" for port in ("COM", "LPT") for n in [*range(1, 10), "¹", "²", "³"]]
+)
+_MAX_NAME_BYTES = 200  # below the usual 255-byte limit, leaving room for ".apkg" and temp names
+
+
+def top_level_deck(deck: str) -> str:
+    return deck.split("::", 1)[0]
+
+
+def package_groups(cards: list[CardNote], single: str | None) -> dict[str, list[CardNote]]:
+    """Cards per package: one per top-level deck, or all of them under `single` when given."""
+    if single is not None:
+        return {single: list(cards)}
+    groups: dict[str, list[CardNote]] = {}
+    for card in cards:
+        groups.setdefault(top_level_deck(card.deck), []).append(card)
+    return dict(sorted(groups.items()))
+
+
+def package_file_name(top_level_deck: str) -> str:
+    """A file name for the deck's package that every common file system accepts."""
+    name = unicodedata.normalize("NFC", top_level_deck)
+    name = "".join("_" if unicodedata.category(ch) == "Cc" else ch for ch in name)
+    name = _UNSAFE_NAME.sub("_", name).strip(" .")
+    while len(name.encode("utf-8")) > _MAX_NAME_BYTES:
+        name = name[:-1].rstrip(" .")
+    if not name:
+        name = "deck"
+    if name.split(".", 1)[0].rstrip(" ").upper() in _WINDOWS_RESERVED:
+        name = f"_{name}"
+    return f"{name}.apkg"
+
+
+@dataclass(frozen=True)
+class _Row:
+    """One note as it goes into the package, with the ordinals of the cards it gets."""
+
+    card: CardNote
+    ords: tuple[int, ...]
+
+
+def _card_ords(card: CardNote) -> tuple[int, ...]:
+    if card.shape == "basic":
+        return (0,)
+    if card.shape == "reverse":
+        # The reversed card asks the Back; without one it would be an empty card in Anki.
+        return (0,) if _EMPTY_FIELD.match(card.back) else (0, 1)
+    if card.shape == "cloze":
+        numbers = {int(n) for group in _CLOZE_NUMBERS.findall(card.front) for n in group.split(",")}
+        # A cloze note without deletions still gets its first card, on which Anki shows its
+        # own "no cloze found" notice: the mistake stays visible instead of a silent loss.
+        return tuple(sorted(n - 1 for n in numbers if n > 0)) or (0,)
+    raise ValueError(f"{card.origin}: unknown card shape {card.shape!r}")
+
+
+def _learning_order(card: CardNote) -> tuple[str, str, int, str]:
+    # Within a deck, new cards come in the order they appear in the notes.
+    path, _, line = card.origin.rpartition(":")
+    if not line.isdigit():
+        path, line = card.origin, "0"
+    return (card.deck, path, int(line), card.guid)
+
+
+def _rows(cards: Iterable[CardNote]) -> list[_Row]:
+    seen: dict[str, CardNote] = {}
+    for card in cards:
+        if card.guid in seen:
+            raise ValueError(
+                f"duplicate GUID {card.guid!r}: {seen[card.guid].origin} and {card.origin}"
+            )
+        seen[card.guid] = card
+        if any("\x1f" in field for field in fields_for(card)):
+            raise ValueError(f"{card.origin}: a field holds Anki's field separator \\x1f")
+        if any(not tag or any(ch.isspace() for ch in tag) for tag in card.tags):
+            raise ValueError(f"{card.origin}: tags must be non-empty and free of spaces")
+    return [_Row(card, _card_ords(card)) for card in sorted(seen.values(), key=_learning_order)]
+
+
+def _deck_names(rows: list[_Row]) -> list[str]:
+    """Every deck the cards use, and all their parents."""
+    names: set[str] = set()
+    for row in rows:
+        parts = row.card.deck.split("::")
+        names.update("::".join(parts[:depth]) for depth in range(1, len(parts) + 1))
+    return sorted(names)
+
+
+def _deck_id(name: str) -> int:
+    # Anki matches imported decks by name and picks its own ids for new ones; ours only have
+    # to be unique within the package and the same on every build.
+    return stable_id("deck", name)
+
+
+def _write_collection(db_path: Path, rows: list[_Row]) -> None:
+    stamp = max((row.card.mod for row in rows), default=0)
+    conn = sqlite3.connect(db_path)
+    try:
+        conn.executescript(APKG_SCHEMA)
+        conn.executescript(APKG_COL)
+        decks: dict[str, object] = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
+        models: dict[str, object] = {}
+        mids: dict[str, int] = {}  # card shape → notetype id
+        # genanki warns about field HTML and deprecated models; the cards were built by us and
+        # the callers report problems themselves, so nothing of it should reach stderr.
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", module=r"genanki(\.|$)")
+            for name in _deck_names(rows):
+                decks[str(_deck_id(name))] = genanki.Deck(_deck_id(name), name).to_json()
+            for row in rows:
+                if row.card.shape not in mids:
+                    model = notetype_for(row.card.shape)
+                    mids[row.card.shape] = model.model_id
+                    did = _deck_id(row.card.deck)
+                    models[str(model.model_id)] = model.to_json(TEMPLATES_REVISED, did)
+        conn.execute(
+            "UPDATE col SET crt = ?, mod = ?, scm = ?, decks = ?, models = ?",
+            (
+                stamp,
+                stamp * 1000,
+                stamp * 1000,
+                json.dumps(decks, sort_keys=True, ensure_ascii=False),
+                json.dumps(models, sort_keys=True, ensure_ascii=False),
+            ),
+        )
+        _write_notes(conn, rows, mids, base_id=max(stamp * 1000, _MIN_ID))
+        conn.commit()
+    finally:
+        conn.close()
+
+
+def _write_notes(
+    conn: sqlite3.Connection, rows: list[_Row], mids: dict[str, int], base_id: int
+) -> None:
+    card_id = base_id
+    for position, row in enumerate(rows, start=1):
+        card = row.card
+        fields = fields_for(card)
+        note_id = base_id + position - 1
+        tags = f" {' '.join(sorted(set(card.tags)))} " if card.tags else ""
+        flds = "\x1f".join(fields)
+        conn.execute(
+            "INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (note_id, card.guid, mids[card.shape], card.mod, -1, tags, flds, fields[0], 0, 0, ""),
+        )
+        did = _deck_id(card.deck)
+        for ord_ in row.ords:
+            # type 0 / queue 0: a new card; due is its position in the new-card queue.
+            conn.execute(
+                "INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (card_id, note_id, did, ord_, card.mod, -1, 0, 0, position, *_NO_HISTORY),
+            )
+            card_id += 1
+
+
+def _media_files(rows: list[_Row], media_root: Path) -> list[tuple[str, Path]]:
+    """(name in the package, file on disk), sorted by name; files that are gone are skipped."""
+    files: dict[str, Path] = {}
+    for row in rows:
+        for vault_path in row.card.media:
+            name = package_media_name(vault_path)
+            source = media_root / vault_path
+            if name not in files and source.is_file():
+                files[name] = source
+    return sorted(files.items())
+
+
+def _zip_entry(name: str, size: int = 0) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=_ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = _ZIP_MODE
+    info.create_system = _ZIP_UNIX
+    info.file_size = size  # lets zipfile pick zip64 up front for very large files
+    return info
+
+
+def _add_file(archive: zipfile.ZipFile, name: str, source: Path) -> None:
+    with (
+        source.open("rb") as src,
+        archive.open(_zip_entry(name, source.stat().st_size), "w") as dst,
+    ):
+        shutil.copyfileobj(src, dst, 1 << 20)
+
+
+def _write_zip(out: IO[bytes], db_path: Path, media: list[tuple[str, Path]]) -> None:
+    with zipfile.ZipFile(out, "w") as archive:
+        _add_file(archive, "collection.anki2", db_path)
+        media_map = {str(index): name for index, (name, _) in enumerate(media)}
+        archive.writestr(_zip_entry("media"), json.dumps(media_map, separators=(",", ":")))
+        for index, (_, source) in enumerate(media):
+            _add_file(archive, str(index), source)
+
+
+def _same_bytes(first: IO[bytes], second: Path) -> bool:
+    try:
+        if os.fstat(first.fileno()).st_size != second.stat().st_size:
+            return False
+        first.seek(0)
+        with second.open("rb") as other:
+            while True:
+                chunk = first.read(1 << 20)
+                if chunk != other.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except FileNotFoundError:
+        return False
+
+
+def _new_file_mode(path: Path) -> int:
+    # mkstemp creates files readable by the owner only; a package should get the mode of the
+    # file it replaces, or what the user's umask gives a new file.
+    try:
+        return path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible (nor needed) on Windows.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
+    """Write into a temp file beside `path`, then rename it over `path` unless nothing changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "w+b") as out:
+            write(out)
+            out.flush()
+            unchanged = _same_bytes(out, path)
+            if not unchanged:
+                os.fsync(out.fileno())
+        if unchanged:
+            temp.unlink()
+            return False
+        os.chmod(temp, _new_file_mode(path))
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_folder(path.parent)
+    return True
+
+
+def write_package(cards: list[CardNote], path: Path, media_root: Path) -> bool:
+    """Write `cards` to the .apkg at `path`; False when the file already held exactly that.
+
+    Media are vault-relative paths under `media_root`; missing ones are left out (the callers
+    warn about them). On any error the previous file at `path` stays as it was.
+    """
+    rows = _rows(cards)
+    media = _media_files(rows, media_root)
+    with tempfile.TemporaryDirectory(prefix="chaincards-") as scratch:
+        db_path = Path(scratch) / "collection.anki2"
+        _write_collection(db_path, rows)
+        return _replace_atomically(Path(path), lambda out: _write_zip(out, db_path, media))
