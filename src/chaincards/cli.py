@@ -143,7 +143,7 @@ def inspect(
     except ValueError as exc:
         raise _usage_error(f"{package}: {exc}") from None
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
-    console.print(summary.render(), markup=False)
+    console.print(summary.render(), markup=False, soft_wrap=True)
 
 
 def main() -> None:

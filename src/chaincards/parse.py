@@ -99,7 +99,9 @@ class _Walker:
             token = tokens[index]
             kind = token.type
             if kind == "heading_open":
-                self._heading(token, tokens[index + 1])
+                # Headings inside callouts (a card's `front` + `---`) are not note sections.
+                if containers == 0:
+                    self._heading(token, tokens[index + 1])
                 index += 3
                 continue
             if kind == "callout_open":

@@ -32,6 +32,7 @@ PROPERTY_KEYS = frozenset(
 )
 _QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
 _CLOZE_MARK = re.compile(r"\{\{c\d+::")
+_TRAILING_BREAK = re.compile(r"(?:<br />\s*)+</p>")
 
 
 @dataclass
@@ -71,7 +72,9 @@ def render(
                 child.content, next_cloze = curly_to_cloze(child.content, next_cloze)
             if child.type in ("text", "code_inline"):
                 texts.append(child.content)
-    result.html = md.renderer.render(tokens, md.options, env).strip()
+    html = md.renderer.render(tokens, md.options, env).strip()
+    # A block id alone on the last line leaves a line break before </p>; drop it.
+    result.html = _TRAILING_BREAK.sub("</p>", html)
     result.text = " ".join(" ".join(texts).split())
     result.media = list(dict.fromkeys(env.get("media", [])))  # type: ignore[call-overload]
     result.missing_media = list(env.get("missing_media", []))  # type: ignore[call-overload]
@@ -137,10 +140,10 @@ class _CardFinder:
             elif kind == "callout_close":
                 callout_depth -= 1
                 card_callout_depth = max(0, card_callout_depth - 1)
-            elif kind == "heading_open":
+            elif kind == "heading_open" and not callout_depth:
                 self.heading(index)
             elif kind == "inline" and not card_callout_depth and index not in self.consumed:
-                if self.tokens[index - 1].type == "heading_open":
+                if self.tokens[index - 1].type == "heading_open" and not callout_depth:
                     continue
                 self.paragraph(index)
 

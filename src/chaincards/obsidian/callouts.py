@@ -1,4 +1,4 @@
-"""Obsidian callouts `> [!type]± Title`: any type, foldable, nested; GitHub alerts are the same shape.
+"""Obsidian callouts `> [!type]± Title`: any type, foldable, nested; GitHub alerts are alike.
 
 A core rule runs after block parsing and before inline parsing, so the `[!type] Title` line can be
 taken out of the first paragraph before its inline content is tokenised.
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -24,7 +25,8 @@ def _convert_callouts(state: StateCore) -> None:
         if token.type != "blockquote_open" or index + 2 >= len(tokens):
             continue
         paragraph, inline = tokens[index + 1], tokens[index + 2]
-        if paragraph.type != "paragraph_open" or inline.type != "inline":
+        # `>[!info] card` + `>front` + `>---` is a setext heading to CommonMark: accept it too.
+        if paragraph.type not in ("paragraph_open", "heading_open") or inline.type != "inline":
             continue
         head = _CALLOUT_HEAD.match(inline.content)
         if not head:
@@ -32,7 +34,12 @@ def _convert_callouts(state: StateCore) -> None:
         kind, fold, title = head.group(1).lower(), head.group(2), head.group(3).strip()
         token.type = "callout_open"
         token.tag = "div"
-        token.meta = {"kind": kind, "fold": fold, "title": title}
+        # The title's inline Markdown is tokenised here, with the note's parser, so rendering it
+        # never depends on the caller passing the parser in `env`.
+        title_tokens: list[Token] = []
+        if title:
+            state.md.inline.parse(title, state.md, state.env, title_tokens)
+        token.meta = {"kind": kind, "fold": fold, "title": title, "title_tokens": title_tokens}
         close = _close_of(tokens, index)
         close.type, close.tag = "callout_close", "div"
         rest = inline.content[head.end() :].lstrip("\n")
@@ -63,22 +70,43 @@ def _render_open(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     meta = tokens[idx].meta
-    escape = self.escapeHtml if hasattr(self, "escapeHtml") else str
-    kind = escape(meta["kind"])
-    title = meta["title"] or meta["kind"].capitalize()
-    title_html = title_renderer(self, title, options, env)
+    # The type is free text in the note (`[!x"onclick=…]`): it must be escaped like any other.
+    kind = escapeHtml(meta["kind"])
+    title_tokens = meta.get("title_tokens")
+    if title_tokens:
+        title_html = _render_title_tokens(self, title_tokens, options, env)
+    else:
+        title = meta["title"] or meta["kind"].capitalize()
+        title_html = title_renderer(self, title, options, env)
     return (
         f'<div class="callout" data-callout="{kind}">'
         f'<div class="callout-title">{title_html}</div><div class="callout-content">\n'
     )
 
 
+def _render_title_tokens(
+    renderer: Any, title_tokens: list[Token], options: OptionsDict, env: EnvType
+) -> str:
+    # A title is never a cloze; media it embeds still belong to the card.
+    title_env = {**env, "cloze": False}
+    html: str = renderer.renderInline(title_tokens, options, title_env)
+    for key in ("media", "missing_media"):
+        if key in title_env:
+            env[key] = title_env[key]
+    return html
+
+
 def title_renderer(renderer: Any, title: str, options: OptionsDict, env: EnvType) -> str:
     """Render the title's inline Markdown (links, code, math) with the same parser."""
     md = env.get("_md")
     if md is None:
-        return renderer.escapeHtml(title) if hasattr(renderer, "escapeHtml") else title
-    return md.renderInline(title, {**env, "cloze": False})
+        return escapeHtml(title)
+    title_env = {**env, "cloze": False}
+    html: str = md.renderInline(title, title_env)
+    for key in ("media", "missing_media"):
+        if key in title_env:
+            env[key] = title_env[key]
+    return html
 
 
 def callouts_plugin(md: MarkdownIt) -> None:
