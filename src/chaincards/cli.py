@@ -14,16 +14,19 @@ from rich.table import Table
 from chaincards import __version__
 from chaincards.diagnostics import Diagnostic, exit_code
 from chaincards.pipeline import compile_vault, write_decks
-from chaincards.vault import UsageError
+from chaincards.vault import UsageError, vault_root_for
 
 app = typer.Typer(
     help=(
         "Compile Obsidian-style study notes into Anki decks.\n\n"
-        "Examples:\n\n"
-        "  chaincards build notes/ --out decks/\n\n"
-        "  chaincards build seeds/ --include '*.txt' --single course.apkg\n\n"
-        "  chaincards inspect decks/ITIL_4_Foundation.apkg"
+        "\b\nExamples:\n"
+        "  chaincards build notes/ --out decks/\n"
+        "  chaincards build seeds/ --include '*.txt' --single course.apkg\n"
+        "  chaincards inspect 'decks/ITIL 4 Foundation.apkg'\n\n"
+        "Exit codes: 0 ok, 1 note errors (or warnings with --strict), 2 usage errors."
     ),
+    # Plain click errors: one `Error: …` line a shell user or CI log can read, no boxes.
+    rich_markup_mode=None,
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -40,7 +43,7 @@ def _stderr() -> Console:
 
 
 def _usage_error(message: str) -> typer.Exit:
-    _stderr().print(f"Error: {message}", markup=False)
+    _stderr().print(f"Error: {message}", markup=False, soft_wrap=True)
     return typer.Exit(2)
 
 
@@ -92,6 +95,13 @@ def build(
         raise _usage_error("--single takes a file name ending in .apkg, e.g. --single course.apkg")
     if out.exists() and not out.is_dir():
         raise _usage_error(f"--out {out}: exists and is not a folder")
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        raise _usage_error(f"no such file or folder: {', '.join(missing)}")
+    root = vault_root_for(targets)
+    if out.resolve().is_relative_to(root):
+        # The next build would read its own output (and Obsidian would index it).
+        raise _usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
     try:
         compilation = compile_vault(targets, tuple(include or ("*.md",)), default_deck, skip=(out,))
     except UsageError as exc:

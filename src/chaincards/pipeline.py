@@ -6,6 +6,7 @@ Each stage is a function over plain data; only `read_vault` and `write_decks` to
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -49,6 +50,9 @@ def read_vault(
     diagnostics = list(vault.diagnostics)
     notes: list[ParsedNote] = []
     epoch = source_date_epoch()
+    if epoch is not None:
+        times = vault.index.mtimes
+        vault.index.mtimes = {path: min(time, epoch) for path, time in times.items()}
     for path in vault.note_files:
         source, problems = read_note(path, vault.root, vault.name, epoch)
         diagnostics.extend(problems)
@@ -62,13 +66,13 @@ def read_vault(
 
 
 def generate_cards(
-    notes: list[ParsedNote], default_deck: str
+    notes: list[ParsedNote], default_deck: str, media_mtimes: Mapping[str, int] | None = None
 ) -> tuple[list[CardNote], list[Diagnostic]]:
     cards: list[CardNote] = []
     diagnostics: list[Diagnostic] = []
     for note in notes:
         deck = deck_for(note, default_deck)
-        note_cards, problems = written_card_notes(note, deck)
+        note_cards, problems = written_card_notes(note, deck, media_mtimes)
         cards.extend(note_cards)
         diagnostics.extend(problems)
     return drop_duplicate_fronts(cards, diagnostics)
@@ -109,7 +113,7 @@ def compile_vault(
 ) -> Compilation:
     parsed = read_vault(paths, include, skip)
     deck = default_deck or parsed.vault.name or "Default"
-    cards, problems = generate_cards(parsed.notes, deck)
+    cards, problems = generate_cards(parsed.notes, deck, parsed.vault.index.mtimes)
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck)
 
 

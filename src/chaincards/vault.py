@@ -31,9 +31,11 @@ class VaultIndex:
     files: set[str] = field(default_factory=set)  # vault-relative POSIX paths
     by_name: dict[str, list[str]] = field(default_factory=dict)  # casefolded file name → paths
     by_stem: dict[str, list[str]] = field(default_factory=dict)  # casefolded stem → note paths
+    mtimes: dict[str, int] = field(default_factory=dict)  # for media: a new picture is an edit
 
-    def add(self, rel: str) -> None:
+    def add(self, rel: str, mtime: int = 0) -> None:
         self.files.add(rel)
+        self.mtimes[rel] = mtime
         name = PurePosixPath(rel).name
         self.by_name.setdefault(name.casefold(), []).append(rel)
         if name.lower().endswith(".md"):
@@ -117,7 +119,11 @@ def discover(
     diagnostics: list[Diagnostic] = []
     skip_resolved = {s.resolve() for s in skip}
     for rel in _walk(root, skip_resolved):
-        index.add(rel)
+        try:
+            mtime = int((root / rel).stat().st_mtime)
+        except OSError:
+            mtime = 0
+        index.add(rel, mtime)
     notes: dict[str, Path] = {}
     for path in paths:
         resolved = path.resolve()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from chaincards.cards.card import CardNote
 from chaincards.cards.context import anki_tag, context_html, note_tags, source_html
 from chaincards.cards.guid import card_guid
@@ -9,10 +11,18 @@ from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote
 
 
-def written_card_notes(note: ParsedNote, deck: str) -> tuple[list[CardNote], list[Diagnostic]]:
+def written_card_notes(
+    note: ParsedNote, deck: str, media_mtimes: Mapping[str, int] | None = None
+) -> tuple[list[CardNote], list[Diagnostic]]:
+    """Anki notes for the note's written cards.
+
+    A card's modification time is the later of its note's and its pictures' times: Anki only
+    takes a changed picture when the note itself is newer.
+    """
     cards: list[CardNote] = []
     diagnostics: list[Diagnostic] = []
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str, str], int] = {}
+    times = media_mtimes or {}
     base_tags = note_tags(note, "chaincards::written")
     for card in note.cards:
         identity = (note.path, card.shape, card.key)
@@ -37,7 +47,7 @@ def written_card_notes(note: ParsedNote, deck: str) -> tuple[list[CardNote], lis
                 source=source_html(note, card.line),
                 deck=deck,
                 tags=tags,
-                mod=note.source.mtime,
+                mod=max([note.source.mtime, *(times.get(m, 0) for m in card.media)]),
                 kind=card.syntax,
                 origin=f"{note.path}:{card.line}",
                 media=card.media,
