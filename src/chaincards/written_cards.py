@@ -72,6 +72,8 @@ def render(
                 child.content, next_cloze = curly_to_cloze(child.content, next_cloze)
             if child.type in ("text", "code_inline"):
                 texts.append(child.content)
+        if token.type in ("fence", "code_block", "math_block"):
+            texts.append(token.content)
     html = md.renderer.render(tokens, md.options, env).strip()
     # A block id alone on the last line leaves a line break before </p>; drop it.
     result.html = _TRAILING_BREAK.sub("</p>", html)
@@ -199,7 +201,7 @@ class _CardFinder:
             shape: CardShape = "reverse" if tags & REVERSE_TAGS else "basic"
             front = "\n".join(lines[: tag_line + 1])
             back = "\n".join(lines[tag_line + 1 :])
-            if tag_line == 0 and _strip_tags(inline.children) == "" and self.headings:
+            if tag_line == 0 and not _strip_tags(_first_line(inline.children)) and self.headings:
                 # `## Front` then a line `#card`: the heading is the front (flashcards-obsidian).
                 front = self.headings[-1][1]
             if not back.strip():
@@ -236,6 +238,9 @@ class _CardFinder:
             if token.type == "heading_open":
                 return None
             if token.nesting == 1 or token.type in ("fence", "math_block", "code_block"):
+                following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+                if following is not None and _card_tags(following.children):
+                    return None  # the next block is a card of its own, not this card's back
                 return index
             index += 1
         return None
@@ -347,6 +352,15 @@ def _split_card_body(body: str) -> tuple[str, str, str | None]:
 
 def _card_tags(children: list[Token] | None) -> set[str]:
     return {c.content.casefold() for c in children or [] if c.type == "obsidian_tag"} & CARD_TAGS
+
+
+def _first_line(children: list[Token] | None) -> list[Token]:
+    first: list[Token] = []
+    for child in children or []:
+        if child.type in ("softbreak", "hardbreak"):
+            break
+        first.append(child)
+    return first
 
 
 def _first_card_tag_line(children: list[Token] | None) -> int | None:
