@@ -49,7 +49,7 @@ def _convert_callouts(state: StateCore) -> None:
             inline.map = paragraph.map
         if not rest.strip():
             # The head was the whole paragraph: drop the paragraph so no empty <p> remains.
-            paragraph.hidden = inline.hidden = tokens[index + 3].hidden = True
+            # (Not `hidden`: the renderer would then start the next block with a blank line.)
             inline.content = ""
             paragraph.type, inline.type, tokens[index + 3].type = (
                 "callout_gap",

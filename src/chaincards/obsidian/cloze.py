@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _OPEN = re.compile(r"\{\{c(\d+)::")
-_CURLY = re.compile(r"(?<![{\\])\{(?:(\d+):)?([^{}\n]+)\}(?!\})")
+_CURLY = re.compile(r"(?<![{\\$])\{(?:(\d+):)?([^{}\n]+)\}(?!\})")
 
 
 def _cloze_spans(text: str) -> tuple[list[tuple[int, int, int, str]], str | None]:

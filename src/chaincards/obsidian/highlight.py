@@ -1,4 +1,8 @@
-"""`==highlight==`: a <mark>, or in cloze mode the next cloze deletion `{{cN::…}}`."""
+"""`==highlight==`: a <mark>, or in cloze mode the next cloze deletion `{{cN::…}}`.
+
+`==` is a delimiter run like `~~` (CommonMark's flanking rules and pairing), so a highlight nests
+with emphasis and links the way Obsidian shows it and never swallows a link's brackets.
+"""
 
 from __future__ import annotations
 
@@ -7,26 +11,74 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_inline import StateInline
+from markdown_it.rules_inline.state_inline import Delimiter
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
 
+_MARKER = ord("=")
+
 
 def _highlight_rule(state: StateInline, silent: bool) -> bool:
+    """Push each `==` as a text token and record it as a delimiter; pairing happens later."""
     start = state.pos
-    if not state.src.startswith("==", start) or state.src.startswith("===", start):
+    if silent or state.src[start] != "=":
         return False
-    close = state.src.find("==", start + 2)
-    if close < 0 or close == start + 2 or state.src[start + 2].isspace():
+    scanned = state.scanDelims(start, True)
+    length = scanned.length
+    if length < 2:
         return False
-    if not silent:
-        state.push("mark_open", "mark", 1)
-        old_max = state.posMax
-        state.pos, state.posMax = start + 2, close
-        state.md.inline.tokenize(state)
-        state.posMax = old_max
-        state.push("mark_close", "mark", -1)
-    state.pos = close + 2
+    if length % 2:
+        token = state.push("text", "", 0)
+        token.content = "="
+        length -= 1
+    for _ in range(length // 2):
+        token = state.push("text", "", 0)
+        token.content = "=="
+        state.delimiters.append(
+            Delimiter(
+                marker=_MARKER,
+                length=0,  # no "rule of 3"
+                token=len(state.tokens) - 1,
+                end=-1,
+                open=scanned.can_open,
+                close=scanned.can_close,
+            )
+        )
+    state.pos += scanned.length
     return True
+
+
+def _pair(state: StateInline, delimiters: list[Delimiter]) -> None:
+    lone_markers: list[int] = []
+    for delimiter in delimiters:
+        if delimiter.marker != _MARKER or delimiter.end == -1:
+            continue
+        closer = delimiters[delimiter.end]
+        opening = state.tokens[delimiter.token]
+        opening.type, opening.tag, opening.nesting = "mark_open", "mark", 1
+        opening.markup, opening.content = "==", ""
+        closing = state.tokens[closer.token]
+        closing.type, closing.tag, closing.nesting = "mark_close", "mark", -1
+        closing.markup, closing.content = "==", ""
+        previous = state.tokens[closer.token - 1]
+        if previous.type == "text" and previous.content == "=":
+            lone_markers.append(closer.token - 1)
+    # An odd run `===` is split `=` + `==`: move the lone `=` after the closing tags.
+    while lone_markers:
+        index = lone_markers.pop()
+        end = index + 1
+        while end < len(state.tokens) and state.tokens[end].type == "mark_close":
+            end += 1
+        end -= 1
+        if index != end:
+            state.tokens[index], state.tokens[end] = state.tokens[end], state.tokens[index]
+
+
+def _post_process(state: StateInline) -> None:
+    _pair(state, state.delimiters)
+    for meta in state.tokens_meta:
+        if meta and "delimiters" in meta:
+            _pair(state, meta["delimiters"])
 
 
 def _render_open(
@@ -47,5 +99,6 @@ def _render_close(
 
 def highlight_plugin(md: MarkdownIt) -> None:
     md.inline.ruler.before("emphasis", "highlight", _highlight_rule)
+    md.inline.ruler2.before("emphasis", "highlight", _post_process)
     md.add_render_rule("mark_open", _render_open)
     md.add_render_rule("mark_close", _render_close)

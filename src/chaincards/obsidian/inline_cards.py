@@ -19,13 +19,16 @@ def find_separator(line: str) -> tuple[int, int, bool] | None:
                     position = close + len(closer)
                     break
         else:
-            if line.startswith("::", position) and not line.startswith("::::", position):
-                if line.startswith(":::", position):
-                    return position, position + 3, True
-                if position > 0 and line[position - 1] == ":":
-                    position += 2
-                    continue
-                return position, position + 2, False
+            if line.startswith("::", position):
+                run = position
+                while run < length and line[run] == ":":
+                    run += 1
+                if run - position == 3:
+                    return position, run, True
+                if run - position == 2:
+                    return position, run, False
+                position = run  # `::::` and longer runs are not separators
+                continue
             if line.startswith("://", position):
                 position += 3
                 continue

@@ -2,14 +2,17 @@
 
 Links render as their display text (a card cannot follow a link into the vault); embeds of images
 inside the vault render as `<img>` and register the file as media; other embeds render as text.
+Markdown images `![alt](file.png)` that point into the vault are treated the same way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.rules_inline import StateInline
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
@@ -58,7 +61,7 @@ def render_wikilink(
     self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
 ) -> str:
     link: Link = tokens[idx].meta["link"]
-    escape = self.escapeHtml if hasattr(self, "escapeHtml") else _escape
+    escape = escapeHtml
     if link.embed:
         resolved = _resolve(env, link.target)
         if resolved is not None and _suffix(resolved) in IMAGE_SUFFIXES:
@@ -75,10 +78,76 @@ def render_wikilink(
     return f'<span class="cc-link">{escape(link.display)}</span>'
 
 
-def _escape(text: str) -> str:
-    return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
-    )
+def render_image(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """`![alt](file.png)`: a vault image becomes packed media, like `![[file.png]]`.
+
+    Remote images (`https://…`) keep the default rendering; a relative path that is not in the
+    vault is reported as missing and shown as its name, never as a broken `<img>`.
+    """
+    token = tokens[idx]
+    src = str(token.attrs.get("src", ""))
+    if _has_scheme(src):
+        return str(self.image(tokens, idx, options, env))
+    alt = self.renderInlineAsText(token.children or [], options, env)
+    head, bar, size = alt.rpartition("|")  # Obsidian's `![alt|200](x.png)` sets the width
+    if bar and size.strip().isdigit():
+        alt = head
+    else:
+        size = ""
+    name = unquote(src.split("#", 1)[0])
+    resolved = _resolve(env, src.split("#", 1)[0]) if name else None
+    if resolved is not None and _suffix(resolved) in IMAGE_SUFFIXES:
+        env.setdefault("media", []).append(resolved)
+        width = f' width="{int(size)}"' if size.strip().isdigit() else ""
+        media_name = escapeHtml(package_media_name(resolved))
+        return f'<img src="{media_name}" alt="{escapeHtml(alt or name)}"{width}>'
+    if _suffix(name) in IMAGE_SUFFIXES:
+        env.setdefault("missing_media", []).append(name)
+    shown = alt or name
+    return f'<span class="cc-embed">{escapeHtml(shown)}</span>' if shown else ""
+
+
+def render_link_open(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    """`[text](Note.md)` and `[text](#heading)` point into the vault, which a card cannot open:
+    they render as their text, like wikilinks. An empty link `[](1724427533073)` (tool residue)
+    renders as nothing. Links with a scheme (`https:`, `obsidian:`, …) stay links.
+    """
+    token = tokens[idx]
+    close = next((i for i in range(idx + 1, len(tokens)) if tokens[i].type == "link_close"), None)
+    href = str(token.attrs.get("href", ""))
+    if close == idx + 1:
+        mode = "drop"
+    elif _has_scheme(href):
+        mode = "link"
+    else:
+        mode = "span"
+    if close is not None:
+        tokens[close].meta = {**(tokens[close].meta or {}), "cc_mode": mode}
+    if mode == "drop":
+        return ""
+    if mode == "span":
+        return '<span class="cc-link">'
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def render_link_close(
+    self: Any, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+) -> str:
+    mode = (tokens[idx].meta or {}).get("cc_mode", "link")
+    if mode == "drop":
+        return ""
+    if mode == "span":
+        return "</span>"
+    return str(self.renderToken(tokens, idx, options, env))
+
+
+def _has_scheme(url: str) -> bool:
+    head = url.split("/", 1)[0]
+    return ":" in head
 
 
 def _suffix(name: str) -> str:
@@ -95,3 +164,6 @@ def wikilinks_plugin(md: MarkdownIt) -> None:
     # Before "link" so `[[x]]` is never read as a reference-style link `[x]`.
     md.inline.ruler.before("link", "wikilink", _wikilink_rule)
     md.add_render_rule("wikilink", render_wikilink)
+    md.add_render_rule("image", render_image)
+    md.add_render_rule("link_open", render_link_open)
+    md.add_render_rule("link_close", render_link_close)
