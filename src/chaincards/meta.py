@@ -43,30 +43,49 @@ def read_meta(path: str, text: str) -> tuple[NoteMeta, str, int, list[Diagnostic
         return NoteMeta(), body, 0, []
     if offset < 0:
         return NoteMeta(), text, 0, [error(path, 1, "frontmatter is not closed (no second '---')")]
+    diagnostics: list[Diagnostic] = []
     try:
         data = _YAML.load(raw) if raw.strip() else {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return (
-            NoteMeta(),
-            body,
-            offset,
-            [error(path, line, f"frontmatter is not valid YAML: {problem}")],
+        data = _without_bad_deck_line(raw, line)
+        if data is None:
+            message = f"frontmatter is not valid YAML: {problem}"
+            return NoteMeta(), body, offset, [error(path, line, message)]
+        diagnostics.append(
+            warning(path, line, f"cards-deck is not valid YAML ({problem}); read as plain text")
         )
     if data is None:
         data = {}
     if not isinstance(data, dict):
         kind = type(data).__name__
         return NoteMeta(), body, offset, [error(path, 1, f"frontmatter is a {kind}, not a mapping")]
-    diagnostics: list[Diagnostic] = []
     key_lines = _key_lines(raw)
     deck, deck_line = _deck(path, data, key_lines, diagnostics)
     aliases = _string_list(path, data, "aliases", key_lines, diagnostics)
     tags = _string_list(path, data, "tags", key_lines, diagnostics)
     meta = NoteMeta(deck, deck_line, tuple(aliases), tuple(tags), has_frontmatter=True)
     return meta, body, offset, diagnostics
+
+
+def _without_bad_deck_line(raw: str, bad_line: int) -> dict[str, Any] | None:
+    """Real vaults write `cards-deck: A :: B` unquoted, which YAML rejects (`: ` in a plain
+    scalar). When that line is the only problem, read it as plain text and keep the rest."""
+    lines = raw.split("\n")
+    index = bad_line - 2
+    if not 0 <= index < len(lines) or not lines[index].startswith("cards-deck:"):
+        return None
+    value = lines[index].split(":", 1)[1].strip().strip("\"'")
+    try:
+        data = _YAML.load("\n".join(lines[:index] + lines[index + 1 :])) or {}
+    except yaml.YAMLError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    data["cards-deck"] = value
+    return data
 
 
 def _key_lines(raw: str) -> dict[str, int]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from urllib.parse import unquote
 
 from markdown_it.token import Token
 
@@ -53,7 +54,7 @@ def inline_links(children: list[Token] | None) -> tuple[Link, ...]:
         if token.type == "wikilink":
             links.append(token.meta["link"])
         elif token.type == "link_open":
-            href = str(token.attrs.get("href", ""))
+            href = unquote(str(token.attrs.get("href", "")))
             if "://" in href or href.startswith(("mailto:", "#")):
                 continue
             label = plain_text(_until_close(children or [], index))
@@ -147,7 +148,9 @@ class _Walker:
         self.blocks.append(
             Callout(
                 kind=meta["kind"],
-                title=meta["title"],
+                title=plain_text(meta.get("title_tokens"))
+                if meta.get("title_tokens")
+                else meta["title"],
                 fold=meta["fold"],
                 line=self.line(token),
                 section=self.section(),

@@ -177,12 +177,12 @@ def read_note(
     except OSError as exc:
         return None, [error(rel, 1, f"cannot read file: {exc.strerror or exc}")]
     if b"\x00" in data:
-        line = data[: data.index(b"\x00")].count(b"\n") + 1
+        line = _line_of(data, data.index(b"\x00"))
         return None, [error(rel, line, "binary file (NUL byte), not a Markdown note")]
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
+        line = _line_of(data, exc.start)
         byte = data[exc.start]
         return None, [error(rel, line, f"not UTF-8: invalid byte 0x{byte:02x}; re-save as UTF-8")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
@@ -193,6 +193,12 @@ def read_note(
     folder = PurePosixPath(rel).parent
     folder_deck = "::".join(folder.parts) if folder.parts else None
     return SourceNote(rel, vault_name, text, mtime, folder_deck), []
+
+
+def _line_of(data: bytes, position: int) -> int:
+    """1-based line of a byte offset, counting CRLF, lone CR and LF endings alike."""
+    head = data[:position]
+    return head.count(b"\n") + head.count(b"\r") - head.count(b"\r\n") + 1
 
 
 def source_date_epoch() -> int | None:

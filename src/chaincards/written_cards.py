@@ -6,6 +6,7 @@ each card side's Markdown is then rendered to HTML with the same parser.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ PROPERTY_KEYS = frozenset(
 )
 _QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
 _CLOZE_MARK = re.compile(r"\{\{c\d+::")
+_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 _TRAILING_BREAK = re.compile(r"(?:<br />\s*)+</p>")
 
 
@@ -56,10 +58,14 @@ def render(
         "resolve_file": resolve_file,
         "cloze": cloze,
     }
+    if cloze:
+        # Highlights continue after the highest explicit {{cN::}} so the two never share a number.
+        explicit = [int(n) for n in _CLOZE_NUMBER.findall(source)]
+        env["cloze_next"] = max(explicit, default=0) + 1
     tokens = md.parse(source, env)
     result = Rendered("", "")
     texts: list[str] = []
-    next_cloze = 1 + sum(
+    next_cloze = int(env.get("cloze_next", 1)) + sum(  # type: ignore[call-overload]
         1 for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "mark_open"
     )
     for token in tokens:
@@ -246,11 +252,18 @@ class _CardFinder:
         return None
 
     def block_source(self, index: int) -> str:
+        """The Markdown of the block at `index`, dedented; its inline tokens count as used."""
         token = self.tokens[index]
-        for later in range(index, min(len(self.tokens), index + 3)):
+        end = index
+        if token.nesting == 1:
+            while end + 1 < len(self.tokens) and not (
+                self.tokens[end + 1].nesting == -1 and self.tokens[end + 1].level == token.level
+            ):
+                end += 1
+        for later in range(index, end + 1):
             if self.tokens[later].type == "inline":
                 self.consumed.add(later)
-        return self.source(token.map)
+        return textwrap.dedent(self.source(token.map).expandtabs(4))
 
     # -- card assembly -------------------------------------------------------------------------
     def tag_card(self, front: str, back: str, shape: CardShape, span: list[int] | None) -> None:
@@ -273,6 +286,11 @@ class _CardFinder:
     ) -> None:
         front_r = render(front, self.path, self.resolve)
         back_r = render(back, self.path, self.resolve)
+        for missing in front_r.missing_media + back_r.missing_media:
+            self.diagnostics.append(
+                warning(self.path, line, f"image not found in the vault: {missing}")
+            )
+        front_r.missing_media, back_r.missing_media = [], []
         if not front_r.html or not _visible(front_r):
             self.warn(span, "card has an empty front; skipped")
             return
@@ -311,7 +329,7 @@ class _CardFinder:
                 shape=shape,
                 front=front.html,
                 back=back.html,
-                key=f"^{block_ids[-1]}" if block_ids else normalise_key(key),
+                key=f"^{block_ids[-1]}" if block_ids else _card_key(key, front.html),
                 line=line,
                 section=self.section(),
                 syntax=syntax,
@@ -319,6 +337,11 @@ class _CardFinder:
                 media=tuple(dict.fromkeys(front.media + back.media)),
             )
         )
+
+
+def _card_key(text: str, html: str) -> str:
+    """Normalised front text; a front of only pictures or math is identified by its HTML."""
+    return normalise_key(text) or "html:" + " ".join(html.split())
 
 
 def _visible(rendered: Rendered) -> bool:

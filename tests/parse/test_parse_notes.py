@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -278,12 +277,6 @@ def test_github_alert_and_no_space_callout() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: Callout.title is documented as plain text but keeps the raw Markdown "
-    "(`**Key** [[Plan|planning]]`); parse.py should use plain_text() of the title's tokens "
-    "(callouts now store them in meta['title_tokens'])",
-    strict=True,
-)
 def test_callout_title_is_plain_text() -> None:
     (callout,) = blocks_of(parse("> [!tip] **Key** [[Plan|planning]]\n> body"), Callout)
     assert callout.title == "Key planning"
@@ -300,11 +293,6 @@ def test_markdown_links_are_note_links_but_web_links_are_not() -> None:
     )
 
 
-@pytest.mark.xfail(
-    reason="BUG: markdown link targets are not URL-decoded: [a](Other%20Note.md) gives the "
-    "target 'Other%20Note' (parse.inline_links should unquote the href)",
-    strict=True,
-)
 def test_markdown_link_target_is_url_decoded() -> None:
     assert parse("[a](Other%20Note.md)").links == (Link("Other Note", "", "a"),)
 

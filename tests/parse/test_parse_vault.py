@@ -242,11 +242,6 @@ def test_invalid_utf8_names_byte_and_line(
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: the line of an invalid byte or NUL counts only '\\n', so after lone-CR line "
-    "endings (which read_note otherwise accepts) it is wrong; count CRLF, CR and LF alike",
-    strict=True,
-)
 def test_invalid_byte_line_after_lone_cr(tmp_path: Path) -> None:
     _, found = read_note(write(tmp_path / "n.md", b"a\rb\r\xff"), tmp_path, "V")
     assert found[0].line == 3

@@ -119,11 +119,6 @@ def test_cloze_inside_callout_with_code_and_generics() -> None:
     assert found.front == "<p>A {{c1::<code>List&lt;T&gt;</code>}} holds {{c2::items}}</p>"
 
 
-@pytest.mark.xfail(
-    reason="BUG: highlights are numbered from c1 even when explicit {{c1::…}} exist, so both "
-    "become c1 and Anki merges two deletions into one card",
-    strict=True,
-)
 def test_mixed_highlight_and_explicit_cloze_get_distinct_numbers() -> None:
     found = card("> [!note] card\n> ==a== and {{c1::b}}")
     assert found.front.count("{{c1::") == 1
@@ -205,22 +200,12 @@ def test_missing_image_on_card_warns() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: when a side is only a missing image, the card is skipped as 'empty back' and "
-    "the 'image not found' warning is never given (add_basic returns before finish())",
-    strict=True,
-)
 def test_missing_image_only_back_names_the_image() -> None:
     assert "n.md:1: warning: image not found in the vault: gone.png" in messages(
         "> [!note] card\n> What is shown?\n> ---\n> ![[gone.png]]"
     )
 
 
-@pytest.mark.xfail(
-    reason="BUG: a card whose front is only images or math gets the empty key '' (its text is "
-    "empty), so two such cards in a note share a GUID and the second is dropped as a duplicate",
-    strict=True,
-)
 def test_image_or_math_only_fronts_get_distinct_keys() -> None:
     source = (
         "> [!note] card\n> ![[x.png]]\n> ---\n> X\n\n"
@@ -327,12 +312,6 @@ def test_list_item_card() -> None:
     assert (found.front, found.back) == ("<p>item</p>", "<p>back line</p>")
 
 
-@pytest.mark.xfail(
-    reason="BUG: the back block of a nested list item is taken as raw source lines with their "
-    "tab indent, so it renders as an indented code block `<pre><code>- the back` instead of a "
-    "list; dedent the block's source (expand tabs) before rendering it",
-    strict=True,
-)
 def test_nested_list_item_card_with_nested_back() -> None:
     found = card("- parent\n\t- child #card\n\t\t- the back")
     assert found.front == "<p>child</p>"
@@ -377,11 +356,6 @@ def test_only_tagged_headings_are_cards() -> None:
     ]
 
 
-@pytest.mark.xfail(
-    reason="BUG: a list used as a #card back is not marked consumed (only the first 3 tokens of "
-    "the back block are checked for inline tokens), so its `a::b` items ALSO become inline cards",
-    strict=True,
-)
 def test_list_back_is_not_also_read_for_inline_cards() -> None:
     found = cards("## Terms #card\n- a::b\n- c::d")
     assert [c.syntax for c in found] == ["tag"]

@@ -1,0 +1,365 @@
+"""Finding activities in notes and merging the descriptions of one activity across notes.
+
+Only two shapes declare an activity, so prose never does:
+
+- an *activity note*: `## Inputs` / `## Outputs` headings (any level, singular or plural). The
+  activity is the note's own (name = H1 title, else file name; frontmatter aliases are aliases)
+  unless the heading sits inside a sub-section (`## 5.3 Plan` / `### Inputs`), which then names it;
+- a *chapter section*: a labelled list, i.e. a paragraph `Plan: Input` / `Outputs` immediately
+  followed by a list. A label without a name belongs to its section (`## 5.3 Plan Activity` →
+  `Plan`); a named label whose name differs from the section's declares that name.
+
+Declarations with the same name or alias key (and/or/&/slash equivalent) are one activity.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from chaincards.document import Callout, Heading, ListBlock, ListItem, Paragraph, ParsedNote
+from chaincards.model.names import (
+    CONNECTOR,
+    GENERIC_HEADINGS,
+    Key,
+    NameIndex,
+    clean_activity_name,
+    dedupe,
+    name_key,
+    tokenize,
+)
+from chaincards.model.types import Source
+
+_LABEL = re.compile(
+    r"^(?:(?P<name>.+?)\s*[:\-–—]\s*)?(?:(?:key|main|typical)\s+)?(?P<kind>inputs?|outputs?)\s*:?$",
+    re.I,
+)
+_LABEL_OF = re.compile(
+    r"^(?P<kind>inputs?|outputs?)\s+(?:of|to|for|from)\s+(?P<name>.+?)\s*:?$", re.I
+)
+_TAKEAWAY = re.compile(r"takeaway|key points|summary|recap", re.I)
+
+KEY_MESSAGE, SECTION_PARAGRAPH, TAKEAWAY = 0, 1, 2  # purpose ranks: lower wins
+
+
+@dataclass(frozen=True)
+class Purpose:
+    rank: int
+    text: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class _Owner:
+    name: str
+    aliases: tuple[str, ...]
+    line: int
+    own_note: bool
+    scope: tuple[str, ...] | None  # heading path whose first paragraph may state the purpose
+
+
+@dataclass
+class Declaration:
+    """One note's description of an activity: its lists and purpose candidates."""
+
+    name: str
+    aliases: tuple[str, ...]
+    path: str
+    line: int
+    own_note: bool
+    inputs: list[ListItem] = field(default_factory=list)
+    outputs: list[ListItem] = field(default_factory=list)
+    purposes: list[Purpose] = field(default_factory=list)
+
+    @property
+    def source(self) -> Source:
+        return Source(self.path, self.line)
+
+
+def label_kind(text: str) -> tuple[str, str | None] | None:
+    """(`input`|`output`, name or None) for `Plan: Input`, `Inputs`, `Outputs of Plan`."""
+    text = " ".join(text.replace("*", " ").split())
+    text = clean_activity_name(text)[0] if text[:1].isdigit() else text
+    match = _LABEL.match(text) or _LABEL_OF.match(text)
+    if not match:
+        return None
+    kind = "input" if match.group("kind").casefold().startswith("input") else "output"
+    name = (match.group("name") or "").strip() or None
+    return kind, name
+
+
+def _generic(text: str) -> bool:
+    return " ".join(name_key(clean_activity_name(text)[0])) in GENERIC_HEADINGS
+
+
+def _note_owner(note: ParsedNote) -> _Owner:
+    name, extra = clean_activity_name(note.title)
+    aliases = tuple(dedupe([*note.meta.aliases, *extra]))
+    return _Owner(name or note.title, aliases, note.title_line, True, None)
+
+
+def _title_keys(note: ParsedNote) -> set[Key]:
+    owner = _note_owner(note)
+    return {name_key(owner.name), *(name_key(a) for a in owner.aliases)}
+
+
+def _section_owner(
+    note: ParsedNote, path: tuple[str, ...], headings: dict[tuple[str, ...], Heading]
+) -> _Owner:
+    """The activity a section belongs to: the nearest heading that names something."""
+    for depth in range(len(path), 0, -1):
+        text = path[depth - 1]
+        heading = headings.get(path[:depth])
+        if heading is None or _generic(text) or label_kind(text):
+            continue
+        name, aliases = clean_activity_name(text)
+        is_title = heading.level == 1 and text == note.title
+        if is_title or name_key(name) in _title_keys(note):
+            break
+        return _Owner(name, aliases, heading.line, False, path[:depth])
+    return _note_owner(note)
+
+
+def _named_owner(
+    note: ParsedNote,
+    name: str,
+    line: int,
+    section: tuple[str, ...],
+    headings: dict[tuple[str, ...], Heading],
+) -> _Owner:
+    cleaned, aliases = clean_activity_name(name)
+    key = name_key(cleaned)
+    if key in _title_keys(note):
+        return _note_owner(note)
+    section_owner = _section_owner(note, section, headings)
+    if name_key(section_owner.name) == key:
+        return section_owner
+    return _Owner(cleaned, aliases, line, False, None)
+
+
+def declarations(note: ParsedNote) -> list[Declaration]:
+    """The activities this note declares, in document order."""
+    found: dict[Key, tuple[_Owner, Declaration]] = {}
+    headings: dict[tuple[str, ...], Heading] = {}
+    claimed: set[int] = set()  # lines of lists already read, so no list counts twice
+    blocks = note.blocks
+    for index, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            headings[block.path] = block
+            label = label_kind(block.text)
+            if label is None:
+                continue
+            kind, name = label
+            if name is None:
+                owner = _section_owner(note, block.path[:-1], headings)
+            else:
+                owner = _named_owner(note, name, block.line, block.path[:-1], headings)
+            lists = _lists_under(blocks, index, block.path)
+        elif isinstance(block, Paragraph):
+            label = label_kind(block.text)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if label is None or not isinstance(following, ListBlock):
+                continue
+            kind, name = label
+            if name is None:
+                owner = _section_owner(note, block.section, headings)
+            else:
+                owner = _named_owner(note, name, block.line, block.section, headings)
+            lists = [following]
+        else:
+            continue
+        items = [
+            item
+            for lst in lists
+            if lst.line not in claimed
+            for item in lst.items
+            if not item.task and item.text.strip()
+        ]
+        claimed.update(lst.line for lst in lists)
+        key = name_key(owner.name)
+        if key not in found:
+            declaration = Declaration(
+                owner.name, owner.aliases, note.path, owner.line, owner.own_note
+            )
+            found[key] = (owner, declaration)
+        (declaration.inputs if kind == "input" else declaration.outputs).extend(items)
+    for owner, declaration in found.values():
+        declaration.purposes.extend(_purposes(note, owner))
+    return [declaration for _, declaration in found.values()]
+
+
+def _lists_under(blocks: tuple, index: int, path: tuple[str, ...]) -> list[ListBlock]:
+    lists: list[ListBlock] = []
+    for block in blocks[index + 1 :]:
+        # A nested `Outputs` under `Inputs` (heading levels written unevenly) starts its own list.
+        if isinstance(block, Heading) and (
+            block.path[: len(path)] != path or label_kind(block.text) is not None
+        ):
+            break
+        if isinstance(block, ListBlock) and block.section[: len(path)] == path:
+            lists.append(block)
+    return lists
+
+
+def _is_key_message(callout: Callout) -> bool:
+    title = callout.title.casefold()
+    if callout.depth != 1 or title.startswith("card") or not callout.body.strip():
+        return False
+    return (
+        "key message" in title
+        or "purpose" in title
+        or (not title and callout.body.casefold().startswith("the purpose of"))
+    )
+
+
+def _substantive(paragraph: Paragraph) -> bool:
+    """A sentence worth a purpose card: not a label, not just a link to a book."""
+    text = paragraph.text
+    for link in paragraph.links:
+        text = text.replace(link.display, " ")
+    return len(text.split()) >= 4 and label_kind(paragraph.text) is None
+
+
+def _purposes(note: ParsedNote, owner: _Owner) -> list[Purpose]:
+    if owner.own_note:
+        scope: tuple[str, ...] | None = ()
+        paragraph_sections = {(), (note.title,)}
+    else:
+        scope = owner.scope
+        paragraph_sections = {owner.scope} if owner.scope else set()
+    found: list[Purpose] = []
+    for block in note.blocks:
+        if isinstance(block, Callout) and scope is not None and _is_key_message(block):
+            if block.section[: len(scope)] == scope:
+                found.append(
+                    Purpose(KEY_MESSAGE, block.body.strip(), Source(note.path, block.line))
+                )
+        elif (
+            isinstance(block, Paragraph)
+            and block.section in paragraph_sections
+            and _substantive(block)
+        ):
+            found.append(Purpose(SECTION_PARAGRAPH, block.text, Source(note.path, block.line)))
+            paragraph_sections = set()  # only the first paragraph
+    return found
+
+
+def takeaway_purposes(notes: list[ParsedNote], index: NameIndex) -> dict[str, Purpose]:
+    """Purposes from `Key Takeaways` bullets that start with an activity's name.
+
+    `Plan value chain activity ensures …` names Plan; `The activities are plan, improve, …` names
+    none, and `Plan and improve …` is about two activities, so neither is used.
+    """
+    found: dict[str, Purpose] = {}
+    for note in notes:
+        for block in note.blocks:
+            if not isinstance(block, ListBlock) or not any(
+                _TAKEAWAY.search(s) for s in block.section
+            ):
+                continue
+            for item in block.items:
+                norms = [t.norm for t in tokenize(item.text)]
+                start = 1 if norms[:1] == ["the"] else 0
+                match = index.longest(norms, start)
+                if match is None or match[0] + 3 > len(norms):
+                    continue
+                end, name = match
+                if norms[end] not in (CONNECTOR, ",") and name not in found:
+                    found[name] = Purpose(TAKEAWAY, item.text, Source(note.path, item.line))
+    return found
+
+
+@dataclass
+class Entry:
+    """One activity while the model is built: its declarations and the links that mention it."""
+
+    order: int  # first declaration (or mention): the activity's place in the model
+    declarations: list[Declaration] = field(default_factory=list)
+    mentions: list[Source] = field(default_factory=list)  # where it is linked as a counterpart
+    # Spellings it is linked by, each once: a popular activity is linked thousands of times.
+    linked_as: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def home(self) -> Declaration | None:
+        """The deck-defining declaration: the activity's own note, else the first chapter."""
+        own = [d for d in self.declarations if d.own_note]
+        return (own or self.declarations or [None])[0]
+
+    @property
+    def name(self) -> str:
+        home = self.home
+        return home.name if home else next(iter(self.linked_as.values()))
+
+    def ordered_declarations(self) -> list[Declaration]:
+        """The home declaration first: its wording leads when items are merged."""
+        home = self.home
+        return [home, *(d for d in self.declarations if d is not home)] if home else []
+
+    def aliases(self) -> tuple[str, ...]:
+        written = [a for d in self.ordered_declarations() for a in d.aliases]
+        others = [d.name for d in self.declarations] + list(self.linked_as.values())
+        name = self.name.casefold()
+        return tuple(dedupe([*written, *(o for o in others if o.casefold() != name)]))
+
+    def keys(self) -> set[Key]:
+        return {name_key(n) for n in (self.name, *self.aliases())} - {()}
+
+
+class Registry:
+    """Activities in order of first declaration, then of first mention; merged by any shared key."""
+
+    def __init__(self) -> None:
+        self._entries: list[Entry] = []
+        self._by_key: dict[Key, Entry] = {}
+        self._next = 0
+
+    @property
+    def entries(self) -> list[Entry]:
+        return sorted(self._entries, key=lambda e: e.order)
+
+    def _entry_for(self, keys: list[Key]) -> Entry:
+        hits: list[Entry] = []
+        for key in keys:
+            entry = self._by_key.get(key)
+            if entry is not None and all(entry is not h for h in hits):
+                hits.append(entry)
+        if not hits:
+            entry = Entry(order=self._next)
+            self._next += 1
+            self._entries.append(entry)
+            return entry
+        hits.sort(key=lambda e: e.order)
+        entry = hits[0]
+        for other in hits[1:]:  # two names turned out to be one activity: rare, so O(n) is fine
+            entry.declarations.extend(other.declarations)
+            entry.mentions.extend(other.mentions)
+            for folded, name in other.linked_as.items():
+                entry.linked_as.setdefault(folded, name)
+            self._entries = [e for e in self._entries if e is not other]
+        return entry
+
+    def _rekey(self, entry: Entry, keys: list[Key]) -> None:
+        for key in [*keys, *entry.keys()]:
+            self._by_key[key] = entry
+
+    def declare(self, declaration: Declaration) -> None:
+        keys = [k for k in (name_key(n) for n in (declaration.name, *declaration.aliases)) if k]
+        entry = self._entry_for(keys)
+        entry.declarations.append(declaration)
+        self._rekey(entry, keys)
+
+    def mention(self, name: str, where: Source) -> None:
+        key = name_key(name)
+        if key:
+            entry = self._entry_for([key])
+            entry.mentions.append(where)
+            if name.casefold() not in entry.linked_as:
+                entry.linked_as[name.casefold()] = name
+                self._rekey(entry, [key])
+
+    def index(self) -> NameIndex:
+        index = NameIndex()
+        for entry in self.entries:
+            for key in sorted(entry.keys()):
+                index.add(key, entry.name)
+        return index

@@ -1,0 +1,64 @@
+"""The model as plain JSON-ready data (`chaincards model` prints it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chaincards.model.names import dedupe
+from chaincards.model.types import Activity, Flow, Item, Model, Party, ValueStream
+
+
+def _item(item: Item, end: str) -> dict[str, Any]:
+    return {
+        "text": item.text,
+        end: list(dict.fromkeys(item.names)),
+        "artifact": item.artifact,
+        "relation": item.relation,
+        "source": str(item.source),
+    }
+
+
+def _activity(activity: Activity) -> dict[str, Any]:
+    return {
+        "name": activity.name,
+        "aliases": list(activity.aliases),
+        "purpose": activity.purpose,
+        "inputs": [_item(i, "from") for i in activity.inputs],
+        "outputs": [_item(i, "to") for i in activity.outputs],
+        "sources": [str(s) for s in activity.sources],
+        "home": activity.home_path,
+        "declared": activity.declared,
+        "purpose_source": str(activity.purpose_source) if activity.purpose_source else None,
+    }
+
+
+def _flow(flow: Flow) -> dict[str, Any]:
+    return {
+        "from": flow.source,
+        "to": flow.target,
+        "artifact": flow.artifact,
+        "confirmed": flow.confirmed,
+        "sources": dedupe(str(s.source) for s in flow.statements),
+    }
+
+
+def _stream(stream: ValueStream) -> dict[str, Any]:
+    return {
+        "name": stream.name,
+        "steps": list(stream.steps),
+        "source": f"{stream.path}:{stream.line}",
+    }
+
+
+def _party(party: Party) -> str:
+    return party.name
+
+
+def model_to_json(model: Model) -> dict[str, Any]:
+    """`{"activities", "parties", "flows", "value_streams"}`; every list in a fixed order."""
+    return {
+        "activities": [_activity(a) for a in model.activities],
+        "parties": [_party(p) for p in model.parties],
+        "flows": [_flow(f) for f in model.flows],
+        "value_streams": [_stream(s) for s in model.value_streams],
+    }

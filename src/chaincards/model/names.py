@@ -1,0 +1,222 @@
+"""Names: how activity names, party names and artifacts are normalised and matched.
+
+Learners spell the same activity many ways (`Obtain and build`, `Obtain or Build`, `obtain/build`,
+`5.7 Obtain or Build Activity`), so every comparison goes through a *key*: a tuple of case-folded
+tokens in which `and`, `or`, `&`, `+` and `/` are one connector token. Nothing here knows the names
+of any particular framework; the only vocabularies are generic English (stakeholder nouns,
+kind words such as `activity`/`phase`, stop words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+Key = tuple[str, ...]
+
+CONNECTOR = "and"  # the one token every and/or/&/+/slash becomes
+KIND_WORDS = frozenset({"activity", "process", "phase", "step", "stage"})
+KIND_PLURALS = frozenset({"activities", "processes", "phases", "steps", "stages"})
+
+# Heads of noun phrases that name people or organisations outside the chain.
+STAKEHOLDER_NOUNS = frozenset(
+    """customer user consumer client supplier vendor partner provider contractor subcontractor
+    sponsor stakeholder regulator auditor body board committee council team department office
+    authority agency government manager owner executive employee staff investor shareholder
+    public community organization organisation member leadership buyer seller party requester
+    requestor beneficiary citizen patient student""".split()
+)
+# Modifiers that do not change who the party is (`internal and external customers` = customers).
+PARTY_MODIFIERS = frozenset(
+    """the a an all any both internal external current potential existing prospective relevant
+    key other various main our their its new future appropriate respective affected interested
+    individual""".split()
+)
+STOP_WORDS = frozenset(
+    """a an the and or of for to from by with about on in into at as its their all any other
+    etc via per""".split()
+)
+# Headings that group sections without naming an activity (`## Details` / `### Inputs`).
+GENERIC_HEADINGS = frozenset(
+    {"details", "overview", "notes", "summary", "description", "flow", "flows", "interfaces"}
+    | {"inputs and outputs", "input and output", "io", "i o"}
+)
+
+_TOKEN = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*['’]?|[&/+,;]")
+_NUMBER = re.compile(r"^\s*\(?\d+(?:\.\d+)*[.)]?\s+")
+_LABELLED_KIND = re.compile(
+    r"^(?P<label>(?:phase|step|stage|process)\s+[\w.]+)\s*[:\-–—]\s*(?P<rest>\S.*)$", re.I
+)
+_TRAILING_KIND = re.compile(
+    r"^(?P<rest>.+?)\s+(?:value[ -]chain\s+|value[ -]stream\s+)?"
+    r"(?:activity|process(?:\s+group)?|phase|step|stage)$",
+    re.I,
+)
+_DANGLING = frozenset({"and", "or", "of", "the", "a", "an", "&", "/", "for", "to"})
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word or separator of a text, with its span so callers can cut the original text."""
+
+    norm: str  # case-folded; and/or/&/+/slash are CONNECTOR, `;` is `,`
+    start: int
+    end: int
+    raw: str
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        norm = unicodedata.normalize("NFKC", raw).casefold().replace("’", "'")
+        if norm in ("or", "&", "/", "+"):
+            norm = CONNECTOR
+        elif norm == ";":
+            norm = ","
+        tokens.append(Token(norm, match.start(), match.end(), raw))
+    return tokens
+
+
+def name_key(text: str) -> Key:
+    """The matching key of a name: `Obtain/Build` and `obtain or build` give the same key.
+
+    Leading articles and possessive apostrophes do not distinguish names.
+    """
+    norms = [t.norm.rstrip("'") for t in tokenize(text) if t.norm != ","]
+    while norms and norms[0] in ("the", "a", "an"):
+        norms.pop(0)
+    return tuple(n for n in norms if n)
+
+
+def clean_activity_name(text: str) -> tuple[str, tuple[str, ...]]:
+    """An activity name from a heading or title, and any alias the cleaning removed.
+
+    `5.3 Plan Activity` → `Plan`; `Phase A: Architecture Vision` → `Architecture Vision` with the
+    alias `Phase A`; `Preliminary Phase` → `Preliminary`. A kind word is kept when removing it
+    would leave a dangling word (`Close Project or Phase`), because then it is part of the name.
+    """
+    name = " ".join(text.replace("*", " ").split()).strip(" :")
+    name = _NUMBER.sub("", name)
+    aliases: list[str] = []
+    labelled = _LABELLED_KIND.match(name)
+    if labelled:
+        aliases.append(labelled.group("label"))
+        name = labelled.group("rest").strip()
+    trailing = _TRAILING_KIND.match(name)
+    if trailing:
+        rest = trailing.group("rest").strip()
+        if rest.split()[-1].casefold() not in _DANGLING:
+            name = rest
+    return name, tuple(aliases)
+
+
+def singular(word: str) -> str:
+    """A crude English singular, enough to fold `reports`/`report` and `parties`/`party`."""
+    word = word.casefold().replace("’", "'").rstrip("'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def content_words(text: str) -> frozenset[str]:
+    """The words that carry an artifact's meaning: stop words dropped, singular, case-folded."""
+    words = re.findall(r"[^\W_]+(?:['’][^\W_]+)?", unicodedata.normalize("NFKC", text))
+    return frozenset(singular(w) for w in words if w.casefold() not in STOP_WORDS)
+
+
+def is_stakeholder(word: str) -> bool:
+    return singular(word) in STAKEHOLDER_NOUNS
+
+
+def _conjuncts(text: str) -> list[list[str]]:
+    """Split a party phrase at and/or/&/commas into word lists, modifiers removed."""
+    parts: list[list[str]] = [[]]
+    for token in tokenize(text):
+        if token.norm in (CONNECTOR, ","):
+            parts.append([])
+        elif token.norm not in PARTY_MODIFIERS:
+            parts[-1].append(token.raw.rstrip("'’"))
+    return [part for part in parts if part]
+
+
+def is_party_phrase(text: str) -> bool:
+    """True when every coordinated part of the phrase ends in a stakeholder noun."""
+    parts = _conjuncts(text)
+    return bool(parts) and all(is_stakeholder(part[-1]) for part in parts)
+
+
+def party_display(text: str) -> str:
+    """`current and potential customers and users` → `customers and users`."""
+    parts = [" ".join(part) for part in _conjuncts(text)]
+    if len(parts) <= 1:
+        return parts[0] if parts else text.strip()
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def party_key(text: str) -> Key:
+    """Order- and number-insensitive: `suppliers and partners` = `Partners and suppliers`."""
+    parts = {" ".join(singular(w) for w in part) for part in _conjuncts(text)}
+    return tuple(sorted(parts))
+
+
+class NameIndex:
+    """Known names by key, with longest-match lookup over token sequences.
+
+    Candidates are bucketed by their first token, so a lookup costs the few names sharing that
+    first word, not a scan of every name in a large vault.
+    """
+
+    def __init__(self) -> None:
+        self._exact: dict[Key, str] = {}
+        self._by_first: dict[str, list[Key]] = {}
+
+    def add(self, key: Key, value: str) -> None:
+        if not key or key in self._exact:
+            return
+        self._exact[key] = value
+        bucket = self._by_first.setdefault(key[0], [])
+        bucket.append(key)
+        bucket.sort(key=len, reverse=True)  # longest first: `design and transition` before `design`
+
+    def get(self, key: Key) -> str | None:
+        return self._exact.get(key)
+
+    def longest(self, norms: Sequence[str], start: int) -> tuple[int, str] | None:
+        """(end, value) of the longest known name starting at norms[start], if any."""
+        if start >= len(norms):
+            return None
+        for key in self._by_first.get(norms[start], ()):
+            end = start + len(key)
+            if tuple(norms[start:end]) == key:
+                return end, self._exact[key]
+        return None
+
+    def by_prefix(self, key: Key) -> set[str]:
+        """Values whose key starts with `key` (`design` → `Design and transition`)."""
+        if not key:
+            return set()
+        return {self._exact[k] for k in self._by_first.get(key[0], ()) if k[: len(key)] == key}
+
+    def starts_any(self, word: str) -> bool:
+        return word in self._by_first
+
+
+def dedupe(names: Iterable[str]) -> list[str]:
+    """Names in first-seen order, case-insensitively unique."""
+    seen: set[str] = set()
+    result: list[str] = []
+    for name in names:
+        folded = name.casefold()
+        if name and folded not in seen:
+            seen.add(folded)
+            result.append(name)
+    return result
