@@ -107,9 +107,17 @@ def link_key(link: Link) -> tuple[str, ...]:
 
 def _find_word(text: str, needle: str, before: int) -> int:
     """Start of the last whole-word occurrence of `needle` ending before `before`, else -1."""
-    pattern = re.compile(rf"(?<!\w){re.escape(needle)}(?!\w)", re.I)
-    starts = [m.start() for m in pattern.finditer(text, 0, before)]
-    return starts[-1] if starts else -1
+    for haystack, wanted in ((text, needle), (text.lower(), needle.lower())):
+        if len(haystack) != len(text):
+            break  # lower() changed lengths: positions would not map back
+        end = before
+        while (at := haystack.rfind(wanted, 0, end)) >= 0:
+            after = at + len(wanted)
+            before_ok = at == 0 or not haystack[at - 1].isalnum()
+            if before_ok and (after >= len(haystack) or not haystack[after].isalnum()):
+                return at
+            end = at + len(wanted) - 1
+    return -1
 
 
 def _units(text: str, links: Sequence[Link]) -> list[_Unit]:

@@ -171,21 +171,22 @@ def party_key(text: str) -> Key:
 class NameIndex:
     """Known names by key, with longest-match lookup over token sequences.
 
-    Candidates are bucketed by their first token, so a lookup costs the few names sharing that
-    first word, not a scan of every name in a large vault.
+    Lookups are dictionary probes (one per possible length, and one for a prefix), never a scan of
+    the names, so matching stays fast in a vault with thousands of activities.
     """
 
     def __init__(self) -> None:
         self._exact: dict[Key, str] = {}
-        self._by_first: dict[str, list[Key]] = {}
+        self._longest: dict[str, int] = {}  # first token → length of the longest name it starts
+        self._prefixes: dict[Key, set[str]] = {}  # proper prefix → names it starts
 
     def add(self, key: Key, value: str) -> None:
         if not key or key in self._exact:
             return
         self._exact[key] = value
-        bucket = self._by_first.setdefault(key[0], [])
-        bucket.append(key)
-        bucket.sort(key=len, reverse=True)  # longest first: `design and transition` before `design`
+        self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
+        for size in range(1, len(key)):
+            self._prefixes.setdefault(key[:size], set()).add(value)
 
     def get(self, key: Key) -> str | None:
         return self._exact.get(key)
@@ -194,20 +195,22 @@ class NameIndex:
         """(end, value) of the longest known name starting at norms[start], if any."""
         if start >= len(norms):
             return None
-        for key in self._by_first.get(norms[start], ()):
-            end = start + len(key)
-            if tuple(norms[start:end]) == key:
-                return end, self._exact[key]
+        longest = min(self._longest.get(norms[start], 0), len(norms) - start)
+        for size in range(longest, 0, -1):  # `design and transition` before `design`
+            value = self._exact.get(tuple(norms[start : start + size]))
+            if value is not None:
+                return start + size, value
         return None
 
     def by_prefix(self, key: Key) -> set[str]:
         """Values whose key starts with `key` (`design` → `Design and transition`)."""
-        if not key:
-            return set()
-        return {self._exact[k] for k in self._by_first.get(key[0], ()) if k[: len(key)] == key}
+        found = set(self._prefixes.get(key, ()))
+        if key in self._exact:
+            found.add(self._exact[key])
+        return found
 
     def starts_any(self, word: str) -> bool:
-        return word in self._by_first
+        return word in self._longest
 
 
 def dedupe(names: Iterable[str]) -> list[str]:

@@ -59,10 +59,18 @@ def resolve_step(text: str, index: NameIndex) -> str | None:
     return next(iter(candidates)) if len(candidates) == 1 else None
 
 
+def _may_start(word: str, index: NameIndex) -> bool:
+    """Cheap filter before a full lookup: does any name start with this word?"""
+    key = name_key(word)
+    return bool(key) and index.starts_any(key[0])
+
+
 def _suffix_step(text: str, index: NameIndex) -> tuple[str, str] | None:
     """(activity, text before it) for the longest tail of `text` that is a step."""
     words = text.split()
     for size in range(min(len(words), _MAX_STEP_WORDS), 0, -1):
+        if not _may_start(words[-size], index):
+            continue
         step = resolve_step(" ".join(words[-size:]), index)
         if step is not None:
             return step, " ".join(words[:-size])
@@ -72,6 +80,8 @@ def _suffix_step(text: str, index: NameIndex) -> tuple[str, str] | None:
 def _prefix_step(text: str, index: NameIndex) -> tuple[str, str] | None:
     """(activity, text after it) for the longest head of `text` that is a step."""
     words = text.split()
+    if not words or not _may_start(words[0], index):
+        return None
     for size in range(min(len(words), _MAX_STEP_WORDS), 0, -1):
         step = resolve_step(" ".join(words[:size]), index)
         if step is not None:

@@ -47,7 +47,12 @@ def _wikilink_rule(state: StateInline, silent: bool) -> bool:
         return False
     close = state.src.find("]]", opener, opener + _MAX_LINK_LENGTH)
     if close < 0 or "\n" in state.src[opener:close] or "[[" in state.src[opener:close]:
-        return False
+        # A `[[` that opens no wikilink is plain text. Passing it on to markdown-it's link rule
+        # costs quadratic time on runs like `[[[[…` (hostile or corrupted notes).
+        if not silent:
+            state.pending += state.src[start:opener]
+        state.pos = opener
+        return True
     if not silent:
         token = state.push("wikilink", "", 0)
         link = parse_link_body(state.src[opener:close], embed=embed)
