@@ -6,17 +6,17 @@ Each stage is a function over plain data; only `read_vault` and `write_decks` to
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards.anki.package import package_file_name, package_groups, write_package
 from chaincards.cards.card import CardNote
+from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
-from chaincards.cards.written import written_card_notes
-from chaincards.decks import deck_for
+from chaincards.cards.quality import QualityReport, quality_report
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote
+from chaincards.model import Model, build_model
 from chaincards.parse import parse_note
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
 
@@ -34,6 +34,8 @@ class Compilation:
     cards: list[CardNote]
     diagnostics: list[Diagnostic]
     default_deck: str
+    model: Model
+    quality: QualityReport
 
 
 @dataclass
@@ -65,44 +67,33 @@ def read_vault(
     return ParsedVault(vault, notes, diagnostics)
 
 
-def generate_cards(
-    notes: list[ParsedNote], default_deck: str, media_mtimes: Mapping[str, int] | None = None
-) -> tuple[list[CardNote], list[Diagnostic]]:
-    cards: list[CardNote] = []
-    diagnostics: list[Diagnostic] = []
-    for note in notes:
-        deck = deck_for(note, default_deck)
-        note_cards, problems = written_card_notes(note, deck, media_mtimes)
-        cards.extend(note_cards)
-        diagnostics.extend(problems)
-    return drop_duplicate_fronts(cards, diagnostics)
-
-
 def drop_duplicate_fronts(
     cards: list[CardNote], diagnostics: list[Diagnostic]
-) -> tuple[list[CardNote], list[Diagnostic]]:
-    """One card per front within a deck: a learner cannot answer two cards that ask the same."""
+) -> tuple[list[CardNote], int]:
+    """One card per front within a deck: a learner cannot answer two cards that ask the same.
+
+    The first card in source order wins; the others are reported and left out.
+    """
     kept: list[CardNote] = []
-    fronts: dict[tuple[str, str], CardNote] = {}
-    guids: set[str] = set()
+    fronts: dict[tuple[str, str, str], CardNote] = {}
+    guids: dict[str, CardNote] = {}
     for card in cards:
         key = (card.deck, card.shape, normalise_key(card.front))
-        first = fronts.get(key)
-        if first is not None or card.guid in guids:
-            where = first.origin if first is not None else "another card"
+        first = fronts.get(key) or guids.get(card.guid)
+        if first is not None:
             path, _, line = card.origin.rpartition(":")
             diagnostics.append(
                 warning(
                     path,
                     int(line or 1),
-                    f"duplicate card front in deck {card.deck!r} (first at {where}); skipped",
+                    f"duplicate card in deck {card.deck!r} (same as {first.origin}); skipped",
                 )
             )
             continue
         fronts[key] = card
-        guids.add(card.guid)
+        guids[card.guid] = card
         kept.append(card)
-    return kept, diagnostics
+    return kept, len(cards) - len(kept)
 
 
 def compile_vault(
@@ -110,11 +101,15 @@ def compile_vault(
     include: tuple[str, ...] = DEFAULT_INCLUDE,
     default_deck: str | None = None,
     skip: tuple[Path, ...] = (),
+    kinds: tuple[str, ...] = CARD_KINDS,
 ) -> Compilation:
     parsed = read_vault(paths, include, skip)
     deck = default_deck or parsed.vault.name or "Default"
-    cards, problems = generate_cards(parsed.notes, deck, parsed.vault.index.mtimes)
-    return Compilation(parsed, cards, parsed.diagnostics + problems, deck)
+    model = build_model(parsed.notes)
+    cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
+    diagnostics = parsed.diagnostics + problems
+    cards, suppressed = drop_duplicate_fronts(cards, diagnostics)
+    return Compilation(parsed, cards, diagnostics, deck, model, quality_report(cards, suppressed))
 
 
 def write_decks(

@@ -1,0 +1,102 @@
+"""What every card generated from the model shares: the deck, time, tags, Context and Source of the
+note a fact came from, and the GUID from the fact's identity rather than its wording.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from html import escape
+
+from chaincards.cards.card import CardNote
+from chaincards.cards.context import anki_tag, note_tags, source_html
+from chaincards.cards.guid import card_guid, normalise_key
+from chaincards.decks import deck_for
+from chaincards.document import CardShape, ParsedNote
+from chaincards.model.types import Activity, Model
+
+
+@dataclass(frozen=True)
+class Vault:
+    """The notes by path and the deck rules: enough to place a fact's card."""
+
+    notes: Mapping[str, ParsedNote]
+    default_deck: str
+    model: Model
+
+    def deck(self, path: str) -> str:
+        return deck_for(self.notes[path], self.default_deck)
+
+    def home_rank(self, path: str) -> tuple[int, str]:
+        """Own activity notes first: a fact stated twice is carded in the most specific note."""
+        own = {a.home_path for a in self.model.activities if a.own_note}
+        return (0 if path in own else 1, path)
+
+    def best(self, paths: Iterable[str]) -> str:
+        known = [p for p in paths if p in self.notes]
+        return min(known, key=self.home_rank)
+
+    def card(
+        self,
+        *,
+        kind: str,
+        identity: Iterable[str],
+        shape: CardShape,
+        front: str,
+        back: str,
+        path: str,
+        line: int,
+        paths: Iterable[str] = (),
+        activity: str = "",
+        context: str = "",
+    ) -> CardNote:
+        note = self.notes[path]
+        times = [self.notes[p].source.mtime for p in (path, *paths) if p in self.notes]
+        extra = [f"chaincards::{kind}"]
+        if activity:
+            extra.append("chaincards::activity::" + anki_tag(activity).replace("::", "_"))
+        return CardNote(
+            guid=card_guid("model", kind, *(normalise_key(part) for part in identity)),
+            shape=shape,
+            front=front,
+            back=back,
+            context=context or f'<span class="cc-note">{escape(note.title)}</span>',
+            source=source_html(note, line),
+            deck=self.deck(path),
+            tags=note_tags(note, *extra),
+            mod=max(times),
+            kind=kind,
+            origin=f"{path}:{line}",
+        )
+
+
+def strong(text: str) -> str:
+    return f"<b>{escape(text)}</b>"
+
+
+def activity_pattern(activity: Activity) -> re.Pattern[str]:
+    """The activity's name or aliases as written in prose, with and/or/&/ slash interchangeable."""
+    alternatives: list[str] = []
+    for name in sorted({activity.name, *activity.aliases}, key=len, reverse=True):
+        words = re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*|\s+", name.strip())
+        words = [re.escape(w) for w in words if w]
+        if words:
+            alternatives.append(r"\s*(?:and|or|&|/|\s)\s*".join(words))
+    return re.compile(r"\b(?:" + "|".join(alternatives) + r")\b", re.IGNORECASE)
+
+
+def mask_activity(text: str, activity: Activity, mask: str = "[…]") -> str:
+    """The text with the activity's own name hidden, for the side that asks for the name."""
+    return activity_pattern(activity).sub(mask, text)
+
+
+def distinguishing_hint(artifact: str, siblings: list[str]) -> str:
+    """The fewest leading words of `artifact` that no sibling starts with: a cue, not the answer."""
+    words = artifact.split()
+    others = [s.split() for s in siblings if s != artifact]
+    for count in range(1, len(words)):
+        prefix = [w.casefold() for w in words[:count]]
+        if not any([w.casefold() for w in other[:count]] == prefix for other in others):
+            return " ".join(words[:count]) + " …"
+    return " ".join(words[: max(1, len(words) // 2)]) + " …"

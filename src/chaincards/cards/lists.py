@@ -1,0 +1,73 @@
+"""Input and output list cards: one item hidden, a window of its neighbours shown as context.
+
+A whole list on one card would ask for a set (hard to remember, easy to give up on); one item per
+card with a few neighbours keeps the card small and still shows where the item belongs.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from chaincards.cards.card import CardNote
+from chaincards.cards.facts import Vault, strong
+from chaincards.cards.guid import normalise_key
+from chaincards.model.types import ALL, Activity, Item
+
+MAX_NEIGHBOURS = 8
+
+
+def _counterparts(item: Item) -> str:
+    names = ["all activities" if c.name == ALL else c.name for c in item.counterparts]
+    return ", ".join(names)
+
+
+def _line(item: Item, hidden: bool) -> str:
+    artifact = escape(item.artifact or item.text)
+    arrow = "←" if item.direction == "input" else "→"
+    ends = _counterparts(item)
+    end = f' <span class="cc-end">{arrow} {escape(ends)}</span>' if ends else ""
+    body = f"{{{{c1::{artifact}}}}}" if hidden else artifact
+    return f"<li>{body}{end}</li>"
+
+
+def contains(item: Item, words: str) -> bool:
+    needle = normalise_key(words)
+    return f" {needle} " in f" {normalise_key(item.artifact or item.text)} "
+
+
+def window(items: list[object], index: int, size: int = MAX_NEIGHBOURS) -> range:
+    """Indexes of `index` and up to `size` neighbours, half before and half after if possible."""
+    before = min(index, size // 2)
+    after = min(len(items) - index - 1, size - before)
+    before = min(index, size - after)
+    return range(index - before, index + after + 1)
+
+
+def list_cards(activity: Activity, direction: str, vault: Vault) -> list[CardNote]:
+    items = list(activity.inputs if direction == "input" else activity.outputs)
+    label = "Inputs" if direction == "input" else "Outputs"
+    kind = "inputs" if direction == "input" else "outputs"
+    cards: list[CardNote] = []
+    for index, item in enumerate(items):
+        hidden = item.artifact or item.text
+        # A neighbour that contains the hidden words would give the answer away: leave it out.
+        others = [i for i, other in enumerate(items) if i == index or not contains(other, hidden)]
+        position = others.index(index)
+        shown = [others[i] for i in window(others, position)]
+        more = len(items) - len(shown)
+        lines = "".join(_line(items[i], i == index) for i in shown)
+        tail = f'<div class="cc-hint">({more} more not shown)</div>' if more else ""
+        text = f"{label} of {strong(activity.name)} ({len(items)} in all):<ul>{lines}</ul>{tail}"
+        cards.append(
+            vault.card(
+                kind=kind,
+                identity=(activity.name, direction, hidden, _counterparts(item)),
+                shape="cloze",
+                front=text,
+                back="",
+                path=item.path,
+                line=item.line,
+                activity=activity.name,
+            )
+        )
+    return cards

@@ -1,0 +1,29 @@
+"""Value stream cards: the sequence of activities with one step hidden per card."""
+
+from __future__ import annotations
+
+from html import escape
+
+from chaincards.cards.card import CardNote
+from chaincards.cards.facts import Vault
+from chaincards.model.types import ValueStream
+
+
+def stream_cards(stream: ValueStream, vault: Vault) -> list[CardNote]:
+    if len(stream.steps) < 2:
+        return []
+    # One cloze note, one deletion per step: Anki shows every other step on each card.
+    steps = " → ".join(
+        f"{{{{c{number}::{escape(step)}}}}}" for number, step in enumerate(stream.steps, 1)
+    )
+    return [
+        vault.card(
+            kind="streams",
+            identity=("value stream", stream.name),
+            shape="cloze",
+            front=f"Value stream <b>{escape(stream.name)}</b>:<br>{steps}",
+            back="",
+            path=stream.path,
+            line=stream.line,
+        )
+    ]
