@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -9,11 +10,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
 from chaincards import __version__
-from chaincards.diagnostics import Diagnostic, exit_code
-from chaincards.pipeline import compile_vault, write_decks
+from chaincards.cards.generate import CARD_KINDS
+from chaincards.diagnostics import exit_code
+from chaincards.model import build_model, model_to_json
+from chaincards.pipeline import check_vault, compile_vault, read_vault, write_decks
+from chaincards.reports import build_summary, model_tree, print_diagnostics
 from chaincards.vault import UsageError, vault_root_for
 
 app = typer.Typer(
@@ -47,12 +50,6 @@ def _usage_error(message: str) -> typer.Exit:
     return typer.Exit(2)
 
 
-def _report(diagnostics: list[Diagnostic]) -> None:
-    console = _stderr()
-    for diagnostic in sorted(diagnostics):
-        console.print(diagnostic.format(), markup=False, soft_wrap=True)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"chaincards {__version__}")
@@ -69,16 +66,42 @@ def main_options(
     """chaincards: Obsidian notes in, Anki decks out."""
 
 
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--include", help="Glob of note files to read (repeatable; default *.md)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail (exit 1).")]
+
+
+def _targets(paths: list[Path] | None) -> list[Path]:
+    targets = paths or [Path("notes")]
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        raise _usage_error(f"no such file or folder: {', '.join(missing)}")
+    return targets
+
+
+def _kinds(cards: str | None) -> tuple[str, ...]:
+    if cards is None:
+        return CARD_KINDS
+    kinds = tuple(dict.fromkeys(k.strip() for k in cards.split(",") if k.strip()))
+    unknown = [k for k in kinds if k not in CARD_KINDS]
+    if unknown or not kinds:
+        raise _usage_error(
+            f"--cards: unknown kind {', '.join(unknown) or '(none)'}; "
+            f"choose from {','.join(CARD_KINDS)}"
+        )
+    return kinds
+
+
 @app.command()
 def build(
     paths: PathsArg = None,
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the .apkg files.")] = Path(
         "decks"
     ),
-    include: Annotated[
-        list[str] | None,
-        typer.Option("--include", help="Glob of note files to read (repeatable; default *.md)."),
-    ] = None,
+    include: IncludeOpt = None,
     single: Annotated[
         str | None, typer.Option("--single", help="Write every deck into this one .apkg file.")
     ] = None,
@@ -86,57 +109,79 @@ def build(
         str | None,
         typer.Option("--default-deck", help="Deck for notes with no cards-deck and no folder."),
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Warnings fail the build.")] = False,
+    cards: Annotated[
+        str | None,
+        typer.Option(
+            "--cards", help=f"Card kinds to make, comma-separated: {','.join(CARD_KINDS)}."
+        ),
+    ] = None,
+    strict: StrictOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")] = False,
 ) -> None:
     """Compile notes into .apkg decks (one per top-level deck)."""
-    targets = paths or [Path("notes")]
+    targets = _targets(paths)
+    kinds = _kinds(cards)
     if single is not None and (not single.endswith(".apkg") or Path(single).name != single):
         raise _usage_error("--single takes a file name ending in .apkg, e.g. --single course.apkg")
     if out.exists() and not out.is_dir():
         raise _usage_error(f"--out {out}: exists and is not a folder")
-    missing = [str(p) for p in targets if not p.exists()]
-    if missing:
-        raise _usage_error(f"no such file or folder: {', '.join(missing)}")
     root = vault_root_for(targets)
     if out.resolve().is_relative_to(root):
         # The next build would read its own output (and Obsidian would index it).
         raise _usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
     try:
-        compilation = compile_vault(targets, tuple(include or ("*.md",)), default_deck, skip=(out,))
+        compilation = compile_vault(
+            targets, tuple(include or ("*.md",)), default_deck, skip=(out,), kinds=kinds
+        )
     except UsageError as exc:
         raise _usage_error(str(exc)) from None
-    _report(compilation.diagnostics)
+    print_diagnostics(_stderr(), compilation.diagnostics)
     try:
-        out.mkdir(parents=True, exist_ok=True)
         reports = write_decks(compilation.cards, out, compilation.parsed.vault.root, single)
     except OSError as exc:
         raise _usage_error(f"--out {out}: cannot write: {exc.strerror or exc}") from None
     if not quiet:
-        _summary(reports, compilation.diagnostics)
+        packages = [(r.path.name, r.written, r.cards) for r in reports]
+        _stderr().print(build_summary(packages, compilation.diagnostics, compilation.quality))
     raise typer.Exit(exit_code(compilation.diagnostics, strict=strict))
 
 
-def _summary(reports: list, diagnostics: list[Diagnostic]) -> None:
-    table = Table(title="chaincards build", show_lines=False)
-    for column in ("package", "deck", "notes", "by kind", "status"):
-        table.add_column(column)
-    for report in reports:
-        decks: dict[str, list] = {}
-        for card in report.cards:
-            decks.setdefault(card.deck, []).append(card)
-        for deck, cards in sorted(decks.items()):
-            kinds: dict[str, int] = {}
-            for card in cards:
-                kinds[card.kind] = kinds.get(card.kind, 0) + 1
-            by_kind = ", ".join(f"{k} {n}" for k, n in sorted(kinds.items()))
-            status = "written" if report.written else "unchanged"
-            table.add_row(report.path.name, deck, str(len(cards)), by_kind, status)
-    console = _stderr()
-    console.print(table)
-    warnings = sum(1 for d in diagnostics if d.severity.value == "warning")
-    errors = len(diagnostics) - warnings
-    console.print(f"{len(reports)} package(s), {errors} error(s), {warnings} warning(s)")
+@app.command()
+def model(
+    paths: PathsArg = None,
+    include: IncludeOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the activity/flow model the notes describe (a tree, or --json)."""
+    targets = _targets(paths)
+    parsed = read_vault(targets, tuple(include or ("*.md",)))
+    built = build_model(parsed.notes)
+    if as_json:
+        document = model_to_json(built)
+        document["diagnostics"] = [d.to_json() for d in sorted(parsed.diagnostics)]
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
+        return
+    print_diagnostics(_stderr(), parsed.diagnostics)
+    Console(highlight=False, no_color="NO_COLOR" in os.environ).print(model_tree(built))
+
+
+@app.command()
+def check(
+    paths: PathsArg = None,
+    include: IncludeOpt = None,
+    strict: StrictOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Check the notes and the chain they describe (exit 1: errors, or warnings with --strict)."""
+    targets = _targets(paths)
+    parsed = read_vault(targets, tuple(include or ("*.md",)))
+    diagnostics = sorted(set(parsed.diagnostics + check_vault(parsed)))
+    if as_json:
+        payload = {"diagnostics": [d.to_json() for d in diagnostics]}
+        typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
+    else:
+        print_diagnostics(_stderr(), diagnostics)
+    raise typer.Exit(exit_code(diagnostics, strict=strict))
 
 
 @app.command()

@@ -16,7 +16,7 @@ from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import QualityReport, quality_report
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote
-from chaincards.model import Model, build_model
+from chaincards.model import Model, build_model, check_model
 from chaincards.parse import parse_note
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
 
@@ -110,6 +110,21 @@ def compile_vault(
     diagnostics = parsed.diagnostics + problems
     cards, suppressed = drop_duplicate_fronts(cards, diagnostics)
     return Compilation(parsed, cards, diagnostics, deck, model, quality_report(cards, suppressed))
+
+
+def check_vault(parsed: ParsedVault) -> list[Diagnostic]:
+    """What `check` adds to the parse diagnostics: the model's doubts and notes without a deck."""
+    model = build_model(parsed.notes)
+    names = parsed.vault.index.note_names()
+    for note in parsed.notes:
+        names |= {note.title.casefold(), *(a.casefold() for a in note.meta.aliases)}
+    found = check_model(model, parsed.notes, names)
+    found += [
+        warning(note.path, 1, "no cards-deck in the frontmatter; deck from folder or default")
+        for note in parsed.notes
+        if note.meta.deck is None
+    ]
+    return found
 
 
 def write_decks(

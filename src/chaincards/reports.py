@@ -1,0 +1,86 @@
+"""Human-readable reports: the build summary, and the model as a tree and tables."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.tree import Tree
+
+from chaincards.cards.card import CardNote
+from chaincards.cards.quality import QualityReport
+from chaincards.diagnostics import Diagnostic, Severity
+from chaincards.model import ALL, Model
+from chaincards.model.types import Item
+
+
+def build_summary(
+    packages: list[tuple[str, bool, list[CardNote]]],
+    diagnostics: list[Diagnostic],
+    quality: QualityReport,
+) -> Group:
+    table = Table(title="chaincards build", title_justify="left")
+    table.add_column("deck", overflow="fold")
+    table.add_column("notes", justify="right")
+    table.add_column("cards by kind", overflow="fold")
+    for name, written, cards in packages:
+        table.add_row(f"[bold]{name}[/] ({'written' if written else 'unchanged'})", "", "")
+        by_deck: dict[str, list[CardNote]] = defaultdict(list)
+        for card in cards:
+            by_deck[card.deck].append(card)
+        for deck, deck_cards in sorted(by_deck.items()):
+            kinds = Counter(card.kind for card in deck_cards)
+            text = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
+            table.add_row(f"  {deck}", str(len(deck_cards)), text)
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
+    lines = [
+        table,
+        f"{len(packages)} package(s); {errors} error(s), {warnings} warning(s); "
+        f"{quality.suppressed_duplicates} duplicate card(s) suppressed; "
+        f"{len(quality.self_answering)} front(s) showing their own answer",
+    ]
+    return Group(*lines)
+
+
+def _ends(item: Item) -> str:
+    names = ["all activities" if c.name == ALL else c.name for c in item.counterparts]
+    return ", ".join(names) or "—"
+
+
+def model_tree(model: Model) -> Group:
+    trees: list[object] = []
+    for activity in model.activities:
+        tree = Tree(f"[bold]{activity.name}[/]  [dim]{activity.home_path}:{activity.home_line}[/]")
+        if activity.aliases:
+            tree.add(f"aliases: {', '.join(activity.aliases)}")
+        tree.add(f"purpose: {activity.purpose or '[red]none stated[/]'}")
+        inputs = tree.add(f"inputs ({len(activity.inputs)})")
+        for item in activity.inputs:
+            inputs.add(f"{item.artifact or item.text}  [cyan]← {_ends(item)}[/]")
+        outputs = tree.add(f"outputs ({len(activity.outputs)})")
+        for item in activity.outputs:
+            outputs.add(f"{item.artifact or item.text}  [cyan]→ {_ends(item)}[/]")
+        trees.append(tree)
+    flows = Table(title="flows between activities", title_justify="left")
+    for column in ("from", "to", "artifact", "confirmed"):
+        flows.add_column(column, overflow="fold")
+    for flow in model.flows:
+        flows.add_row(flow.source, flow.target, flow.artifact, "yes" if flow.confirmed else "no")
+    trees.append(flows)
+    if model.value_streams:
+        streams = Table(title="value streams", title_justify="left")
+        streams.add_column("name")
+        streams.add_column("steps", overflow="fold")
+        for stream in model.value_streams:
+            streams.add_row(stream.name, " → ".join(stream.steps))
+        trees.append(streams)
+    if model.parties:
+        trees.append("parties: " + ", ".join(p.name for p in model.parties))
+    return Group(*trees)
+
+
+def print_diagnostics(console: Console, diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in sorted(diagnostics):
+        console.print(diagnostic.format(), markup=False, soft_wrap=True, highlight=False)
