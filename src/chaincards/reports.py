@@ -37,8 +37,8 @@ def build_summary(
     warnings = len(diagnostics) - errors
     lines = [
         table,
-        f"{len(packages)} package(s); {errors} error(s), {warnings} warning(s); "
-        f"{quality.suppressed_duplicates} duplicate card(s) suppressed; "
+        f"{len(packages)} package(s), {errors} error(s), {warnings} warning(s)",
+        f"card quality: {quality.suppressed_duplicates} duplicate(s) suppressed, "
         f"{len(quality.self_answering)} front(s) showing their own answer",
     ]
     return Group(*lines)

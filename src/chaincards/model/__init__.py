@@ -69,14 +69,17 @@ class _Parties:
 
     def __init__(self) -> None:
         self._seen: dict[tuple[str, ...], list[tuple[Counterpart, Source]]] = {}
+        self._linked: dict[tuple[str, ...], str] = {}  # first linked spelling per key
 
     def add(self, counterpart: Counterpart, where: Source) -> None:
-        self._seen.setdefault(party_key(counterpart.name), []).append((counterpart, where))
+        key = party_key(counterpart.name)
+        self._seen.setdefault(key, []).append((counterpart, where))
+        if counterpart.linked:
+            self._linked.setdefault(key, counterpart.name)
 
     def canonical(self, name: str) -> str:
-        uses = self._seen[party_key(name)]
-        linked = [c for c, _ in uses if c.linked]
-        return (linked or [uses[0][0]])[0].name
+        key = party_key(name)
+        return self._linked.get(key) or self._seen[key][0][0].name
 
     def freeze(self) -> tuple[Party, ...]:
         parties: list[Party] = []

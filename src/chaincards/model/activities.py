@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from chaincards.document import Callout, Heading, ListBlock, ListItem, Paragraph, ParsedNote
 from chaincards.model.names import (
@@ -31,9 +32,15 @@ from chaincards.model.names import (
 from chaincards.model.types import Source
 
 _LABEL = re.compile(
-    r"^(?:(?P<name>.+?)\s*[:\-–—]\s*)?(?:(?:key|main|typical)\s+)?(?P<kind>inputs?|outputs?)\s*:?$",
+    r"^(?:(?P<name>.+?)(?P<sep>\s*[:\-–—]\s*|\s+))?(?:(?:key|main|typical)\s+)?"
+    r"(?P<kind>inputs?|outputs?)\s*:?$",
     re.I,
 )
+# `Plan inputs` needs no colon, but prose must not pass for a label: `Each activity transforms
+# inputs into outputs` is six words whose name part ends in a preposition.
+_MAX_BARE_LABEL_WORDS = 6
+_NOT_NAME_END = frozenset({"into", "to", "from", "of", "as", "the", "and", "or", "its", "their"})
+_NOT_NAME = frozenset({"key", "main", "typical", "the"})
 _LABEL_OF = re.compile(
     r"^(?P<kind>inputs?|outputs?)\s+(?:of|to|for|from)\s+(?P<name>.+?)\s*:?$", re.I
 )
@@ -56,6 +63,7 @@ class _Owner:
     line: int
     own_note: bool
     scope: tuple[str, ...] | None  # heading path whose first paragraph may state the purpose
+    file_name: str = ""  # an own note's file stem: what `[[links]]` to it say
 
 
 @dataclass
@@ -67,6 +75,7 @@ class Declaration:
     path: str
     line: int
     own_note: bool
+    file_name: str = ""  # matched like an alias, never shown (`000_b4cf….md` is no name)
     inputs: list[ListItem] = field(default_factory=list)
     outputs: list[ListItem] = field(default_factory=list)
     purposes: list[Purpose] = field(default_factory=list)
@@ -85,6 +94,15 @@ def label_kind(text: str) -> tuple[str, str | None] | None:
         return None
     kind = "input" if match.group("kind").casefold().startswith("input") else "output"
     name = (match.group("name") or "").strip() or None
+    separator = match.groupdict().get("sep")
+    if name and separator is not None and not separator.strip():
+        if name.casefold() in _NOT_NAME:
+            return kind, None
+        if (
+            len(text.split()) > _MAX_BARE_LABEL_WORDS
+            or name.casefold().split()[-1] in _NOT_NAME_END
+        ):
+            return None
     return kind, name
 
 
@@ -95,12 +113,13 @@ def _generic(text: str) -> bool:
 def _note_owner(note: ParsedNote) -> _Owner:
     name, extra = clean_activity_name(note.title)
     aliases = tuple(dedupe([*note.meta.aliases, *extra]))
-    return _Owner(name or note.title, aliases, note.title_line, True, None)
+    stem = PurePosixPath(note.path).stem
+    return _Owner(name or note.title, aliases, note.title_line, True, None, stem)
 
 
 def _title_keys(note: ParsedNote) -> set[Key]:
     owner = _note_owner(note)
-    return {name_key(owner.name), *(name_key(a) for a in owner.aliases)}
+    return {name_key(n) for n in (owner.name, *owner.aliases, owner.file_name)}
 
 
 def _section_owner(
@@ -132,8 +151,8 @@ def _named_owner(
     if key in _title_keys(note):
         return _note_owner(note)
     section_owner = _section_owner(note, section, headings)
-    if name_key(section_owner.name) == key:
-        return section_owner
+    if key in {name_key(n) for n in (section_owner.name, *section_owner.aliases)}:
+        return section_owner  # `Phase B: Inputs` in `## Phase B: Business Architecture`
     return _Owner(cleaned, aliases, line, False, None)
 
 
@@ -179,7 +198,7 @@ def declarations(note: ParsedNote) -> list[Declaration]:
         key = name_key(owner.name)
         if key not in found:
             declaration = Declaration(
-                owner.name, owner.aliases, note.path, owner.line, owner.own_note
+                owner.name, owner.aliases, note.path, owner.line, owner.own_note, owner.file_name
             )
             found[key] = (owner, declaration)
         (declaration.inputs if kind == "input" else declaration.outputs).extend(items)
@@ -297,12 +316,15 @@ class Entry:
 
     def aliases(self) -> tuple[str, ...]:
         written = [a for d in self.ordered_declarations() for a in d.aliases]
-        others = [d.name for d in self.declarations] + list(self.linked_as.values())
+        files = {name_key(d.file_name) for d in self.declarations}
+        linked = [n for n in self.linked_as.values() if name_key(n) not in files]
+        others = [d.name for d in self.declarations] + linked
         name = self.name.casefold()
         return tuple(dedupe([*written, *(o for o in others if o.casefold() != name)]))
 
     def keys(self) -> set[Key]:
-        return {name_key(n) for n in (self.name, *self.aliases())} - {()}
+        files = [d.file_name for d in self.declarations]
+        return {name_key(n) for n in (self.name, *self.aliases(), *files)} - {()}
 
 
 class Registry:
@@ -343,7 +365,8 @@ class Registry:
             self._by_key[key] = entry
 
     def declare(self, declaration: Declaration) -> None:
-        keys = [k for k in (name_key(n) for n in (declaration.name, *declaration.aliases)) if k]
+        names = (declaration.name, *declaration.aliases, declaration.file_name)
+        keys = [k for k in (name_key(n) for n in names) if k]
         entry = self._entry_for(keys)
         entry.declarations.append(declaration)
         self._rekey(entry, keys)

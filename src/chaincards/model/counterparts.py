@@ -340,9 +340,12 @@ def _broadcast(units: list[_Unit], norms: list[str], start: int) -> int:
 
 
 def _skip_kind(norms: list[str], end: int) -> int:
-    """`the plan activity`, `design and transition phases`: the kind word is not a counterpart."""
+    """`the plan activity`, `design and transition phases`, `the initiating process group`:
+    the kind word is not a counterpart."""
     if end < len(norms) and norms[end] in KIND_WORDS | KIND_PLURALS:
-        return end + 1
+        end += 1
+        if norms[end - 1] in _PROCESS and end < len(norms) and norms[end] in ("group", "groups"):
+            end += 1
     return end
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 Key = tuple[str, ...]
 
@@ -57,8 +58,7 @@ _TRAILING_KIND = re.compile(
 _DANGLING = frozenset({"and", "or", "of", "the", "a", "an", "&", "/", "for", "to"})
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     """One word or separator of a text, with its span so callers can cut the original text."""
 
     norm: str  # case-folded; and/or/&/+/slash are CONNECTOR, `;` is `,`
@@ -80,6 +80,7 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+@lru_cache(maxsize=1 << 16)  # pure, and asked for the same few names over and over
 def name_key(text: str) -> Key:
     """The matching key of a name: `Obtain/Build` and `obtain or build` give the same key.
 
@@ -110,6 +111,8 @@ def clean_activity_name(text: str) -> tuple[str, tuple[str, ...]]:
         rest = trailing.group("rest").strip()
         if rest.split()[-1].casefold() not in _DANGLING:
             name = rest
+    if name[:4].casefold() == "the " and len(name.split()) > 1:  # `The Plan value chain activity`
+        name = name[4:].strip()
     return name, tuple(aliases)
 
 
@@ -127,6 +130,7 @@ def singular(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=1 << 16)  # a broadcast's artifact is compared once per activity pair
 def content_words(text: str) -> frozenset[str]:
     """The words that carry an artifact's meaning: stop words dropped, singular, case-folded."""
     words = re.findall(r"[^\W_]+(?:['’][^\W_]+)?", unicodedata.normalize("NFKC", text))
@@ -162,6 +166,7 @@ def party_display(text: str) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
+@lru_cache(maxsize=1 << 14)
 def party_key(text: str) -> Key:
     """Order- and number-insensitive: `suppliers and partners` = `Partners and suppliers`."""
     parts = {" ".join(singular(w) for w in part) for part in _conjuncts(text)}

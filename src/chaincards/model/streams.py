@@ -46,6 +46,27 @@ def activity_index(activities: Iterable[Activity]) -> NameIndex:
     return index
 
 
+class _Steps:
+    """Step lookups, memoised: the same few words recur across thousands of paragraphs."""
+
+    def __init__(self, index: NameIndex) -> None:
+        self.index = index
+        self._steps: dict[str, str | None] = {}
+        self._starts: dict[str, bool] = {}
+
+    def resolve(self, text: str) -> str | None:
+        if text not in self._steps:
+            self._steps[text] = resolve_step(text, self.index)
+        return self._steps[text]
+
+    def may_start(self, word: str) -> bool:
+        """Cheap filter before a full lookup: does any name start with this word?"""
+        if word not in self._starts:
+            key = name_key(word)
+            self._starts[word] = bool(key) and self.index.starts_any(key[0])
+        return self._starts[word]
+
+
 def resolve_step(text: str, index: NameIndex) -> str | None:
     """The activity a step names: exact name or alias, else a unique leading part of a name."""
     name = clean_activity_name(text.strip(_EDGE))[0]
@@ -59,31 +80,25 @@ def resolve_step(text: str, index: NameIndex) -> str | None:
     return next(iter(candidates)) if len(candidates) == 1 else None
 
 
-def _may_start(word: str, index: NameIndex) -> bool:
-    """Cheap filter before a full lookup: does any name start with this word?"""
-    key = name_key(word)
-    return bool(key) and index.starts_any(key[0])
-
-
-def _suffix_step(text: str, index: NameIndex) -> tuple[str, str] | None:
+def _suffix_step(text: str, steps: _Steps) -> tuple[str, str] | None:
     """(activity, text before it) for the longest tail of `text` that is a step."""
     words = text.split()
     for size in range(min(len(words), _MAX_STEP_WORDS), 0, -1):
-        if not _may_start(words[-size], index):
+        if not steps.may_start(words[-size]):
             continue
-        step = resolve_step(" ".join(words[-size:]), index)
+        step = steps.resolve(" ".join(words[-size:]))
         if step is not None:
             return step, " ".join(words[:-size])
     return None
 
 
-def _prefix_step(text: str, index: NameIndex) -> tuple[str, str] | None:
+def _prefix_step(text: str, steps: _Steps) -> tuple[str, str] | None:
     """(activity, text after it) for the longest head of `text` that is a step."""
     words = text.split()
-    if not words or not _may_start(words[0], index):
+    if not words or not steps.may_start(words[0]):
         return None
     for size in range(min(len(words), _MAX_STEP_WORDS), 0, -1):
-        step = resolve_step(" ".join(words[:size]), index)
+        step = steps.resolve(" ".join(words[:size]))
         if step is not None:
             return step, " ".join(words[size:])
     return None
@@ -91,14 +106,14 @@ def _prefix_step(text: str, index: NameIndex) -> tuple[str, str] | None:
 
 def _stream_name(before: str) -> str:
     """`Example: new service introduction sequences` → `new service introduction`."""
-    name = before.strip(_EDGE)
+    name = before.strip(_EDGE + "-–—")
     if ":" in name:
         name = name.rsplit(":", 1)[1]
     name = _NAME_VERBS.sub("", name.strip())
-    return _NAME_LEAD.sub("", name).strip(_EDGE)
+    return _NAME_LEAD.sub("", name).strip(_EDGE + "-–—")
 
 
-def chains(text: str, index: NameIndex) -> list[tuple[str, list[str]]]:
+def chains(text: str, steps: _Steps) -> list[tuple[str, list[str]]]:
     """(name as stated or "", steps) for every chain of activities in `text`."""
     found: list[tuple[str, list[str]]] = []
     for sentence in _SENTENCE.split(text):
@@ -106,30 +121,30 @@ def chains(text: str, index: NameIndex) -> list[tuple[str, list[str]]]:
         parts = (_ARROW if arrows else _DASH).split(sentence)
         if len(parts) < 2:
             continue
-        index_ = 0
-        while index_ < len(parts) - 1:
-            first = _suffix_step(parts[index_], index)
+        start = 0
+        while start < len(parts) - 1:
+            first = _suffix_step(parts[start], steps)
             if first is None:
-                index_ += 1
+                start += 1
                 continue
-            steps, before, after = [first[0]], first[1], ""
-            following = index_ + 1
+            chain, before, after = [first[0]], first[1], ""
+            following = start + 1
             while following < len(parts):
-                whole = resolve_step(parts[following], index)
+                whole = steps.resolve(parts[following])
                 if whole is not None:
-                    steps.append(whole)
+                    chain.append(whole)
                     following += 1
                     continue
-                head = _prefix_step(parts[following], index)
+                head = _prefix_step(parts[following], steps)
                 if head is not None:
-                    steps.append(head[0])
+                    chain.append(head[0])
                     after = head[1]
                     following += 1
                 break
-            whole_line = not after.strip(_EDGE) and len(parts) == len(steps)
-            if len(steps) >= 3 or (len(steps) == 2 and (arrows or whole_line)):
-                found.append((_stream_name(before), steps))
-            index_ = max(following, index_ + 1)
+            whole_line = not after.strip(_EDGE) and len(parts) == len(chain)
+            if len(chain) >= 3 or (len(chain) == 2 and (arrows or whole_line)):
+                found.append((_stream_name(before), chain))
+            start = max(following, start + 1)
     return found
 
 
@@ -142,20 +157,20 @@ def stream_heading_name(heading: str) -> str | None:
     return " ".join(name.split()) or text
 
 
-def _list_steps(block: ListBlock, index: NameIndex) -> list[str] | None:
+def _list_steps(block: ListBlock, steps: _Steps) -> list[str] | None:
     """One activity per item (`Engage: capture the request` names Engage), else None."""
-    steps: list[str] = []
+    found: list[str] = []
     for item in block.items:
         if item.task:
             continue
-        step = resolve_step(item.text, index)
+        step = steps.resolve(item.text)
         if step is None:
             head = re.split(r"\s*[:(]\s*|\s+[-–—]\s+", item.text, maxsplit=1)[0]
-            step = resolve_step(head, index)
+            step = steps.resolve(head)
         if step is None:
             return None
-        steps.append(step)
-    return steps if len(steps) >= 2 else None
+        found.append(step)
+    return found if len(found) >= 2 else None
 
 
 def _section_stream(section: tuple[str, ...]) -> str | None:
@@ -165,7 +180,7 @@ def _section_stream(section: tuple[str, ...]) -> str | None:
 def find_value_streams(
     notes: Sequence[ParsedNote], activities: Sequence[Activity]
 ) -> tuple[ValueStream, ...]:
-    index = activity_index(activities)
+    steps = _Steps(activity_index(activities))
     streams: list[ValueStream] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
 
@@ -181,7 +196,7 @@ def find_value_streams(
                 texts = [(block.text, block.line)]
             elif isinstance(block, ListBlock):
                 section_name = _section_stream(block.section)
-                listed = _list_steps(block, index) if section_name else None
+                listed = _list_steps(block, steps) if section_name else None
                 if section_name and listed:
                     add(section_name, listed, note.path, block.line)
                     continue
@@ -190,7 +205,7 @@ def find_value_streams(
                 continue
             section = getattr(block, "section", ())
             for text, line in texts:
-                for name, steps in chains(text, index):
-                    fallback = _section_stream(section) or " → ".join(steps)
-                    add(name or fallback, steps, note.path, line)
+                for name, chain in chains(text, steps):
+                    fallback = _section_stream(section) or " → ".join(chain)
+                    add(name or fallback, chain, note.path, line)
     return tuple(streams)
