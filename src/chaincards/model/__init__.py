@@ -122,19 +122,9 @@ def _merge_items(items: list[Item], parties: _Parties) -> tuple[Item, ...]:
         key = (content_words(item.artifact or item.text), frozenset(c.name for c in counterparts))
         first = merged.get(key)
         if first is None:
-            merged[key] = Item(
-                item.text,
-                item.artifact,
-                item.direction,
-                counterparts,
-                item.relation,
-                item.path,
-                item.line,
-                item.links,
-            )
+            merged[key] = replace(item, counterparts=counterparts)
         else:
-            also = (*first.also, item.source)
-            merged[key] = replace(first, also=also)
+            merged[key] = replace(first, also=(*first.also, item.source))
     return tuple(merged.values())
 
 

@@ -18,7 +18,15 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from chaincards.document import Callout, Heading, ListBlock, ListItem, Paragraph, ParsedNote
+from chaincards.document import (
+    Block,
+    Callout,
+    Heading,
+    ListBlock,
+    ListItem,
+    Paragraph,
+    ParsedNote,
+)
 from chaincards.model.names import (
     CONNECTOR,
     GENERIC_HEADINGS,
@@ -26,6 +34,7 @@ from chaincards.model.names import (
     NameIndex,
     clean_activity_name,
     dedupe,
+    match_keys,
     name_key,
     tokenize,
 )
@@ -39,6 +48,7 @@ _LABEL = re.compile(
 # `Plan inputs` needs no colon, but prose must not pass for a label: `Each activity transforms
 # inputs into outputs` is six words whose name part ends in a preposition.
 _MAX_BARE_LABEL_WORDS = 6
+_MAX_LABEL_CHARS = 120
 _NOT_NAME_END = frozenset({"into", "to", "from", "of", "as", "the", "and", "or", "its", "their"})
 _NOT_NAME = frozenset({"key", "main", "typical", "the"})
 _LABEL_OF = re.compile(
@@ -63,7 +73,9 @@ class _Owner:
     line: int
     own_note: bool
     scope: tuple[str, ...] | None  # heading path whose first paragraph may state the purpose
-    file_name: str = ""  # an own note's file stem: what `[[links]]` to it say
+    # Matched like aliases but never shown: an own note's file stem (what `[[links]]` to it say)
+    # and its title cleaned of numbers and kind words (`Plan Activity` meets a chapter's `Plan`).
+    match_names: tuple[str, ...] = ()
 
 
 @dataclass
@@ -75,7 +87,7 @@ class Declaration:
     path: str
     line: int
     own_note: bool
-    file_name: str = ""  # matched like an alias, never shown (`000_b4cf….md` is no name)
+    match_names: tuple[str, ...] = ()  # see _Owner
     inputs: list[ListItem] = field(default_factory=list)
     outputs: list[ListItem] = field(default_factory=list)
     purposes: list[Purpose] = field(default_factory=list)
@@ -88,6 +100,12 @@ class Declaration:
 def label_kind(text: str) -> tuple[str, str | None] | None:
     """(`input`|`output`, name or None) for `Plan: Input`, `Inputs`, `Outputs of Plan`."""
     text = " ".join(text.replace("*", " ").split())
+    folded = text.rstrip(" :").casefold()
+    if len(text) > _MAX_LABEL_CHARS or not (
+        folded.endswith(("input", "inputs", "output", "outputs"))
+        or folded.startswith(("input", "output"))
+    ):
+        return None  # cheap exit: most paragraphs are prose
     text = clean_activity_name(text)[0] if text[:1].isdigit() else text
     match = _LABEL.match(text) or _LABEL_OF.match(text)
     if not match:
@@ -111,15 +129,15 @@ def _generic(text: str) -> bool:
 
 
 def _note_owner(note: ParsedNote) -> _Owner:
-    name, extra = clean_activity_name(note.title)
-    aliases = tuple(dedupe([*note.meta.aliases, *extra]))
-    stem = PurePosixPath(note.path).stem
-    return _Owner(name or note.title, aliases, note.title_line, True, None, stem)
+    """An activity note is named by its title as written; frontmatter aliases are its aliases."""
+    cleaned, parts = clean_activity_name(note.title)
+    hidden = (PurePosixPath(note.path).stem, cleaned, *parts)
+    return _Owner(note.title, note.meta.aliases, note.title_line, True, None, hidden)
 
 
 def _title_keys(note: ParsedNote) -> set[Key]:
     owner = _note_owner(note)
-    return {name_key(n) for n in (owner.name, *owner.aliases, owner.file_name)}
+    return {name_key(n) for n in (owner.name, *owner.aliases, *owner.match_names)}
 
 
 def _section_owner(
@@ -198,7 +216,7 @@ def declarations(note: ParsedNote) -> list[Declaration]:
         key = name_key(owner.name)
         if key not in found:
             declaration = Declaration(
-                owner.name, owner.aliases, note.path, owner.line, owner.own_note, owner.file_name
+                owner.name, owner.aliases, note.path, owner.line, owner.own_note, owner.match_names
             )
             found[key] = (owner, declaration)
         (declaration.inputs if kind == "input" else declaration.outputs).extend(items)
@@ -207,7 +225,7 @@ def declarations(note: ParsedNote) -> list[Declaration]:
     return [declaration for _, declaration in found.values()]
 
 
-def _lists_under(blocks: tuple, index: int, path: tuple[str, ...]) -> list[ListBlock]:
+def _lists_under(blocks: tuple[Block, ...], index: int, path: tuple[str, ...]) -> list[ListBlock]:
     lists: list[ListBlock] = []
     for block in blocks[index + 1 :]:
         # A nested `Outputs` under `Inputs` (heading levels written unevenly) starts its own list.
@@ -316,14 +334,14 @@ class Entry:
 
     def aliases(self) -> tuple[str, ...]:
         written = [a for d in self.ordered_declarations() for a in d.aliases]
-        files = {name_key(d.file_name) for d in self.declarations}
+        files = {name_key(n) for d in self.declarations for n in d.match_names}
         linked = [n for n in self.linked_as.values() if name_key(n) not in files]
         others = [d.name for d in self.declarations] + linked
         name = self.name.casefold()
         return tuple(dedupe([*written, *(o for o in others if o.casefold() != name)]))
 
     def keys(self) -> set[Key]:
-        files = [d.file_name for d in self.declarations]
+        files = [n for d in self.declarations for n in d.match_names]
         return {name_key(n) for n in (self.name, *self.aliases(), *files)} - {()}
 
 
@@ -365,20 +383,20 @@ class Registry:
             self._by_key[key] = entry
 
     def declare(self, declaration: Declaration) -> None:
-        names = (declaration.name, *declaration.aliases, declaration.file_name)
+        names = (declaration.name, *declaration.aliases, *declaration.match_names)
         keys = [k for k in (name_key(n) for n in names) if k]
         entry = self._entry_for(keys)
         entry.declarations.append(declaration)
         self._rekey(entry, keys)
 
     def mention(self, name: str, where: Source) -> None:
-        key = name_key(name)
-        if key:
-            entry = self._entry_for([key])
+        keys = match_keys(name)
+        if keys:
+            entry = self._entry_for(list(keys))
             entry.mentions.append(where)
             if name.casefold() not in entry.linked_as:
                 entry.linked_as[name.casefold()] = name
-                self._rekey(entry, [key])
+                self._rekey(entry, list(keys))
 
     def index(self) -> NameIndex:
         index = NameIndex()

@@ -34,11 +34,12 @@ from chaincards.model.names import (
     NameIndex,
     is_party_phrase,
     is_stakeholder,
+    match_keys,
     name_key,
     party_display,
     tokenize,
 )
-from chaincards.model.types import ALL, Counterpart
+from chaincards.model.types import ALL, Counterpart, CounterpartKind
 
 Reads = Literal["source", "target"]
 # Multi-word phrases by their last word; single prepositions are the fallback.
@@ -59,6 +60,7 @@ _PROCESS = frozenset({"process", "processes"})
 _DETERMINERS = frozenset({"the", "both", "either"})
 _LINK = "\x00link"
 _FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
+_TRAILING_ASIDE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])$")
 _MAX_PARTY_WORDS = 8
 _MAX_UNKNOWN_WORDS = 5
 
@@ -99,10 +101,6 @@ def link_is_file(target: str) -> bool:
     """`Book.pdf`, `diagram.png`: a file, not a note (a `.md` target is a note)."""
     match = _FILE_EXTENSION.search(target)
     return bool(match) and match.group().casefold() != ".md"
-
-
-def link_key(link: Link) -> tuple[str, ...]:
-    return name_key(PurePosixPath(link.target).name.removesuffix(".md"))
 
 
 def _find_word(text: str, needle: str, before: int) -> int:
@@ -157,6 +155,8 @@ class Resolver:
         self.activities = activities
 
     def resolve(self, text: str, links: Sequence[Link] = ()) -> Resolution:
+        # A trailing aside (`… from Plan (see 4.2)`) is not part of the counterpart list.
+        text = _TRAILING_ASIDE.sub("", strip_period(text)) or text
         units = _units(text, links)
         norms = [u.norm for u in units]
         candidates = [k for k in range(len(units) - 1, 0, -1) if _is_relation(units, k)]
@@ -167,7 +167,7 @@ class Resolver:
                 continue
             if all(c.resolved for c in chunks):
                 return self._resolution(text, units, k, chunks)
-            if fallback is None and self._plausible(chunks, units, k + 1):
+            if fallback is None and self._plausible(chunks):
                 fallback = (k, chunks)
         if fallback is not None:
             return self._resolution(text, units, *fallback)
@@ -179,20 +179,15 @@ class Resolver:
         start = _relation_start(units, k)
         artifact = text[: units[start].start].strip(" ,;:-–—")
         relation = text[units[start].start : units[k].end]
-        reads = _PHRASES[units[k].norm].get(units[start].norm) if start < k else None
         linked = tuple(
             c.link_target for c in chunks if c.link_target and c.counterpart.kind == "activity"
         )
         counterparts = tuple(dict.fromkeys(c.counterpart for c in chunks))
         return Resolution(
-            strip_period(artifact),
-            relation,
-            reads or PREPOSITION_READS[units[k].norm],
-            counterparts,
-            linked,
+            strip_period(artifact), relation, relation_reads(relation), counterparts, linked
         )
 
-    def _plausible(self, chunks: list[_Chunk], units: list[_Unit], start: int) -> bool:
+    def _plausible(self, chunks: list[_Chunk]) -> bool:
         """A tail that did not read cleanly is kept only when it still looks like names."""
         unknown = [c for c in chunks if not c.resolved]
         if len(chunks) > 4 or any(
@@ -258,8 +253,9 @@ class Resolver:
         link = unit.link
         assert link is not None
         end = _skip_kind(norms, index + 1)
-        name = self.activities.get(link_key(link)) or self.activities.get(name_key(link.display))
         target = PurePosixPath(link.target).name.removesuffix(".md")
+        keys = [*match_keys(target), *match_keys(link.display)]
+        name = next((n for n in map(self.activities.get, keys) if n is not None), None)
         if name is not None:
             return _Chunk(Counterpart("activity", name, unit.raw, linked=True), target), end
         if is_party_phrase(target):
@@ -292,10 +288,12 @@ class Resolver:
         return 0
 
 
-def _make(name: str, text: str, units: list[_Unit], start: int, end: int, kind: str) -> _Chunk:
+def _make(
+    name: str, text: str, units: list[_Unit], start: int, end: int, kind: CounterpartKind
+) -> _Chunk:
     written = text[units[start].start : units[end - 1].end]
     linked = any(u.link is not None for u in units[start:end])
-    return _Chunk(Counterpart(kind, name, written, linked=linked))  # type: ignore[arg-type]
+    return _Chunk(Counterpart(kind, name, written, linked=linked))
 
 
 def _coordinated_party(units: Sequence[_Unit]) -> bool:

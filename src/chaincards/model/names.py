@@ -93,19 +93,20 @@ def name_key(text: str) -> Key:
 
 
 def clean_activity_name(text: str) -> tuple[str, tuple[str, ...]]:
-    """An activity name from a heading or title, and any alias the cleaning removed.
+    """An activity name from a section heading, and the aliases its parts give.
 
-    `5.3 Plan Activity` → `Plan`; `Phase A: Architecture Vision` → `Architecture Vision` with the
-    alias `Phase A`; `Preliminary Phase` → `Preliminary`. A kind word is kept when removing it
-    would leave a dangling word (`Close Project or Phase`), because then it is part of the name.
+    `5.3 Plan Activity` → `Plan`; `Preliminary Phase` → `Preliminary`; `Phase A: Architecture
+    Vision` keeps its name and has the aliases `Phase A` and `Architecture Vision`, as both are
+    used to refer to it. A kind word is kept when removing it would leave a dangling word
+    (`Close Project or Phase`), because then it is part of the name.
     """
     name = " ".join(text.replace("*", " ").split()).strip(" :")
     name = _NUMBER.sub("", name)
     aliases: list[str] = []
     labelled = _LABELLED_KIND.match(name)
     if labelled:
-        aliases.append(labelled.group("label"))
-        name = labelled.group("rest").strip()
+        aliases = [labelled.group("label"), labelled.group("rest").strip()]
+        return name, tuple(aliases)
     trailing = _TRAILING_KIND.match(name)
     if trailing:
         rest = trailing.group("rest").strip()
@@ -114,6 +115,15 @@ def clean_activity_name(text: str) -> tuple[str, tuple[str, ...]]:
     if name[:4].casefold() == "the " and len(name.split()) > 1:  # `The Plan value chain activity`
         name = name[4:].strip()
     return name, tuple(aliases)
+
+
+@lru_cache(maxsize=1 << 16)
+def match_keys(text: str) -> tuple[Key, ...]:
+    """Every key a written name may match: as written and as cleaned, so a link to
+    `[[Phase A: Architecture Vision]]` or `[[Plan Activity]]` finds the activity."""
+    cleaned, aliases = clean_activity_name(text)
+    keys = [name_key(text), name_key(cleaned), *(name_key(a) for a in aliases)]
+    return tuple(k for k in dict.fromkeys(keys) if k)
 
 
 def singular(word: str) -> str:

@@ -123,6 +123,11 @@ def chains(text: str, steps: _Steps) -> list[tuple[str, list[str]]]:
             continue
         start = 0
         while start < len(parts) - 1:
+            # The next part must start with a name; checking that first keeps prose cheap.
+            following_words = parts[start + 1].split()
+            if not following_words or not steps.may_start(following_words[0]):
+                start += 1
+                continue
             first = _suffix_step(parts[start], steps)
             if first is None:
                 start += 1
