@@ -187,6 +187,7 @@ def check(
 @app.command()
 def inspect(
     package: Annotated[Path, typer.Argument(help="An .apkg file.")],
+    samples: Annotated[int, typer.Option("--samples", min=0, help="Cards to show.")] = 3,
 ) -> None:
     """List the decks, notetypes, note and card counts of a package, and a few cards."""
     from chaincards.anki.inspect import read_package
@@ -194,11 +195,11 @@ def inspect(
     if not package.is_file():
         raise _usage_error(f"{package}: no such file")
     try:
-        summary = read_package(package)
+        summary = read_package(package, samples)
     except ValueError as exc:
         raise _usage_error(f"{package}: {exc}") from None
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
-    console.print(summary.render(), markup=False, soft_wrap=True)
+    console.print(summary.render(samples), markup=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -39,7 +39,7 @@ class PackageSummary:
 
 
 def html_to_text(html: str) -> str:
-    text = re.sub(r"<br\s*/?>|</p>|</li>|</div>", " ", html)
+    text = re.sub(r"<br\s*/?>|</?(?:p|li|ul|ol|div|h\d|pre|tr|td|th)\b[^>]*>", " ", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
@@ -75,11 +75,17 @@ def _summarise(
     for mid, count in db.execute("select mid, count(*) from notes group by mid"):
         summary.notetypes[models.get(mid, str(mid))] = count
     rows = db.execute(
-        "select n.flds, n.mid, min(c.did) from notes n join cards c on c.nid = n.id "
-        "group by n.id order by n.guid limit ?",
-        (samples,),
-    )
-    for fields, mid, did in rows:
+        "select n.guid, n.flds, n.mid, min(c.did) from notes n join cards c on c.nid = n.id "
+        "group by n.id order by n.guid"
+    ).fetchall()
+    # A sample that shows variety: the first note of each notetype, then the next ones.
+    firsts = {row[2]: row for row in reversed(rows)}
+    ordered = sorted(firsts.values(), key=lambda r: models.get(r[2], "")) + rows
+    seen: set[str] = set()
+    for guid, fields, mid, did in ordered:
+        if len(summary.samples) >= samples or guid in seen:
+            continue
+        seen.add(guid)
         texts = [html_to_text(f) for f in fields.split("\x1f")]
         summary.samples.append((decks.get(did, str(did)), models.get(mid, str(mid)), texts))
     return summary
