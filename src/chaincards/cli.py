@@ -12,9 +12,11 @@ import typer
 from rich.console import Console
 
 from chaincards import __version__
+from chaincards.cache import ParseCache
 from chaincards.cards.generate import CARD_KINDS
 from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
+from chaincards.parallel import default_jobs
 from chaincards.pipeline import check_vault, compile_vault, read_vault, write_decks
 from chaincards.reports import build_summary, model_tree, print_diagnostics
 from chaincards.vault import UsageError, vault_root_for
@@ -117,6 +119,14 @@ def build(
     ] = None,
     strict: StrictOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")] = False,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every note again.")] = False,
+    cache_dir: Annotated[
+        Path, typer.Option("--cache-dir", help="Where parsed notes are cached.")
+    ] = Path(".chaincards-cache"),
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes for parsing (default: all cores)."),
+    ] = None,
 ) -> None:
     """Compile notes into .apkg decks (one per top-level deck)."""
     targets = _targets(paths)
@@ -131,7 +141,13 @@ def build(
         raise _usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
     try:
         compilation = compile_vault(
-            targets, tuple(include or ("*.md",)), default_deck, skip=(out,), kinds=kinds
+            targets,
+            tuple(include or ("*.md",)),
+            default_deck,
+            skip=(out, cache_dir),
+            kinds=kinds,
+            cache=None if no_cache else ParseCache(cache_dir / "notes"),
+            jobs=jobs or default_jobs(),
         )
     except UsageError as exc:
         raise _usage_error(str(exc)) from None

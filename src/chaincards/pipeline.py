@@ -10,14 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards.anki.package import package_file_name, package_groups, write_package
+from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import QualityReport, quality_report
 from chaincards.diagnostics import Diagnostic, warning
-from chaincards.document import ParsedNote
+from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import Model, build_model, check_model
-from chaincards.parse import parse_note
+from chaincards.parallel import parse_notes
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
 
 
@@ -46,7 +47,11 @@ class PackageReport:
 
 
 def read_vault(
-    paths: list[Path], include: tuple[str, ...] = DEFAULT_INCLUDE, skip: tuple[Path, ...] = ()
+    paths: list[Path],
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    skip: tuple[Path, ...] = (),
+    cache: ParseCache | None = None,
+    jobs: int = 1,
 ) -> ParsedVault:
     vault = discover(paths, include, skip)
     diagnostics = list(vault.diagnostics)
@@ -55,12 +60,13 @@ def read_vault(
     if epoch is not None:
         times = vault.index.mtimes
         vault.index.mtimes = {path: min(time, epoch) for path, time in times.items()}
+    sources: list[SourceNote] = []
     for path in vault.note_files:
         source, problems = read_note(path, vault.root, vault.name, epoch)
         diagnostics.extend(problems)
-        if source is None:
-            continue
-        result = parse_note(source, vault.index.resolve)
+        if source is not None:
+            sources.append(source)
+    for result in parse_notes(sources, vault.index, cache, jobs):
         diagnostics.extend(result.diagnostics)
         if result.note is not None:
             notes.append(result.note)
@@ -102,8 +108,10 @@ def compile_vault(
     default_deck: str | None = None,
     skip: tuple[Path, ...] = (),
     kinds: tuple[str, ...] = CARD_KINDS,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
 ) -> Compilation:
-    parsed = read_vault(paths, include, skip)
+    parsed = read_vault(paths, include, skip, cache, jobs)
     deck = default_deck or parsed.vault.name or "Default"
     model = build_model(parsed.notes)
     cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)

@@ -1,0 +1,87 @@
+"""The parse cache: a note whose text, place and linked files are unchanged is not parsed again.
+
+An entry is keyed by the tool version and the note's path, time and text. Parsing also asks the
+vault where linked files are (embeds); the entry records those questions and their answers, and
+is used only when the vault still answers them the same way. Entries are single files written
+atomically; a corrupt, stale or unreadable entry is a miss, never an error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chaincards import __version__
+from chaincards.document import ParseResult, SourceNote
+
+Resolver = Callable[[str, str], "str | None"]
+_FORMAT = 1
+
+
+@dataclass
+class RecordingResolver:
+    """Answers like the vault index and remembers every question, for the cache entry."""
+
+    resolve: Resolver
+    asked: dict[tuple[str, str], str | None] = field(default_factory=dict)
+
+    def __call__(self, target: str, from_note: str) -> str | None:
+        answer = self.resolve(target, from_note)
+        self.asked[(target, from_note)] = answer
+        return answer
+
+
+def entry_key(source: SourceNote) -> str:
+    digest = hashlib.sha256()
+    for part in (__version__, str(_FORMAT), source.path, source.vault_name, str(source.mtime)):
+        digest.update(part.encode("utf-8") + b"\x00")
+    digest.update((source.folder_deck or "").encode("utf-8") + b"\x00")
+    digest.update(source.text.encode("utf-8"))
+    return digest.hexdigest()
+
+
+class ParseCache:
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.hits = 0
+        self.misses = 0
+
+    def _file(self, key: str) -> Path:
+        return self.folder / key[:2] / f"{key}.pickle"
+
+    def get(self, source: SourceNote, resolve: Resolver) -> ParseResult | None:
+        try:
+            with self._file(entry_key(source)).open("rb") as handle:
+                stored_format, asked, result = pickle.load(handle)
+        except Exception:  # missing, truncated, from another version: all just a miss
+            self.misses += 1
+            return None
+        if stored_format != _FORMAT or not isinstance(result, ParseResult):
+            self.misses += 1
+            return None
+        if any(resolve(target, note) != answer for (target, note), answer in asked.items()):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(
+        self, source: SourceNote, asked: dict[tuple[str, str], str | None], result: ParseResult
+    ) -> None:
+        path = self._file(entry_key(source))
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump((_FORMAT, asked, result), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, path)
+        except OSError:
+            # A cache that cannot be written only costs time on the next build.
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(temp)

@@ -1,0 +1,67 @@
+"""Parsing many notes at once: cached notes are skipped, the rest are parsed across processes.
+
+Results come back in the order of the input, so a parallel build gives the same bytes as a
+serial one.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from chaincards.cache import ParseCache, RecordingResolver
+from chaincards.document import ParseResult, SourceNote
+from chaincards.parse import parse_note
+from chaincards.vault import VaultIndex
+
+# Below this many notes to parse, starting worker processes costs more than it saves.
+MIN_PARALLEL_NOTES = 64
+_worker_index: VaultIndex | None = None
+
+
+def _start_worker(index: VaultIndex) -> None:
+    global _worker_index
+    _worker_index = index
+
+
+def _parse_recorded(
+    source: SourceNote, index: VaultIndex
+) -> tuple[ParseResult, dict[tuple[str, str], str | None]]:
+    resolver = RecordingResolver(index.resolve)
+    return parse_note(source, resolver), resolver.asked
+
+
+def _parse_in_worker(
+    source: SourceNote,
+) -> tuple[ParseResult, dict[tuple[str, str], str | None]]:
+    assert _worker_index is not None
+    return _parse_recorded(source, _worker_index)
+
+
+def default_jobs() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def parse_notes(
+    sources: Sequence[SourceNote], index: VaultIndex, cache: ParseCache | None, jobs: int
+) -> list[ParseResult]:
+    results: list[ParseResult | None] = [None] * len(sources)
+    todo: list[int] = []
+    for position, source in enumerate(sources):
+        cached = cache.get(source, index.resolve) if cache else None
+        if cached is None:
+            todo.append(position)
+        else:
+            results[position] = cached
+    if jobs > 1 and len(todo) >= MIN_PARALLEL_NOTES:
+        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(index,)) as pool:
+            chunk = max(1, len(todo) // (jobs * 8))
+            parsed = list(pool.map(_parse_in_worker, [sources[i] for i in todo], chunksize=chunk))
+    else:
+        parsed = [_parse_recorded(sources[i], index) for i in todo]
+    for position, (result, asked) in zip(todo, parsed, strict=True):
+        results[position] = result
+        if cache is not None:
+            cache.put(sources[position], asked, result)
+    return [result for result in results if result is not None]
