@@ -121,8 +121,11 @@ def build(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every note again.")] = False,
     cache_dir: Annotated[
-        Path, typer.Option("--cache-dir", help="Where parsed notes are cached.")
-    ] = Path(".chaincards-cache"),
+        Path | None,
+        typer.Option(
+            "--cache-dir", help="Where parsed notes are cached [default: VAULT/.chaincards-cache]."
+        ),
+    ] = None,
     jobs: Annotated[
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Processes for parsing (default: all cores)."),
@@ -139,14 +142,16 @@ def build(
     if out.resolve().is_relative_to(root):
         # The next build would read its own output (and Obsidian would index it).
         raise _usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
+    # A hidden folder in the vault: Obsidian and chaincards both skip it, git ignores it.
+    cache = cache_dir or root / ".chaincards-cache"
     try:
         compilation = compile_vault(
             targets,
             tuple(include or ("*.md",)),
             default_deck,
-            skip=(out, cache_dir),
+            skip=(out, cache),
             kinds=kinds,
-            cache=None if no_cache else ParseCache(cache_dir / "notes"),
+            cache=None if no_cache else ParseCache(cache / "notes"),
             jobs=jobs or default_jobs(),
         )
     except UsageError as exc:
