@@ -18,6 +18,7 @@ from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
 from chaincards.parallel import default_jobs
 from chaincards.pipeline import check_vault, compile_vault, read_vault, write_decks
+from chaincards.progress import Progress
 from chaincards.reports import build_summary, model_tree, print_diagnostics
 from chaincards.vault import UsageError, vault_root_for
 
@@ -144,23 +145,27 @@ def build(
         raise _usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
     # A hidden folder in the vault: Obsidian and chaincards both skip it, git ignores it.
     cache = cache_dir or root / ".chaincards-cache"
-    try:
-        compilation = compile_vault(
-            targets,
-            tuple(include or ("*.md",)),
-            default_deck,
-            skip=(out, cache),
-            kinds=kinds,
-            cache=None if no_cache else ParseCache(cache / "notes"),
-            jobs=jobs or default_jobs(),
-        )
-    except UsageError as exc:
-        raise _usage_error(str(exc)) from None
-    print_diagnostics(_stderr(), compilation.diagnostics)
-    try:
-        reports = write_decks(compilation.cards, out, compilation.parsed.vault.root, single)
-    except OSError as exc:
-        raise _usage_error(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+    with Progress(_stderr(), enabled=not quiet) as progress:
+        try:
+            compilation = compile_vault(
+                targets,
+                tuple(include or ("*.md",)),
+                default_deck,
+                skip=(out, cache),
+                kinds=kinds,
+                cache=None if no_cache else ParseCache(cache / "notes"),
+                jobs=jobs or default_jobs(),
+                progress=progress,
+            )
+        except UsageError as exc:
+            raise _usage_error(str(exc)) from None
+        print_diagnostics(_stderr(), compilation.diagnostics)
+        try:
+            reports = write_decks(
+                compilation.cards, out, compilation.parsed.vault.root, single, progress
+            )
+        except OSError as exc:
+            raise _usage_error(f"--out {out}: cannot write: {exc.strerror or exc}") from None
     if not quiet:
         packages = [(r.path.name, r.written, r.cards) for r in reports]
         _stderr().print(build_summary(packages, compilation.diagnostics, compilation.quality))

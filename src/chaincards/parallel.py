@@ -7,7 +7,7 @@ serial one.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
 from chaincards.cache import ParseCache, RecordingResolver
@@ -39,13 +39,34 @@ def _parse_in_worker(
     return _parse_recorded(source, _worker_index)
 
 
+def _collect(
+    todo: list[int],
+    parsed: Iterable[tuple[ParseResult, dict[tuple[str, str], str | None]]],
+    results: list[ParseResult | None],
+    sources: Sequence[SourceNote],
+    cache: ParseCache | None,
+    tick: Callable[[int], None],
+) -> None:
+    for position, (result, asked) in zip(todo, parsed, strict=True):
+        results[position] = result
+        if cache is not None:
+            cache.put(sources[position], asked, result)
+        tick(1)
+
+
 def default_jobs() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
 
 
 def parse_notes(
-    sources: Sequence[SourceNote], index: VaultIndex, cache: ParseCache | None, jobs: int
+    sources: Sequence[SourceNote],
+    index: VaultIndex,
+    cache: ParseCache | None,
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
 ) -> list[ParseResult]:
+    """Parse results in input order; `progress(n)` is called as each batch of n notes is done."""
+    tick = progress or (lambda done: None)
     results: list[ParseResult | None] = [None] * len(sources)
     todo: list[int] = []
     for position, source in enumerate(sources):
@@ -54,14 +75,13 @@ def parse_notes(
             todo.append(position)
         else:
             results[position] = cached
+    tick(len(sources) - len(todo))
     if jobs > 1 and len(todo) >= MIN_PARALLEL_NOTES:
         with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(index,)) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
-            parsed = list(pool.map(_parse_in_worker, [sources[i] for i in todo], chunksize=chunk))
+            parsed = pool.map(_parse_in_worker, [sources[i] for i in todo], chunksize=chunk)
+            _collect(todo, parsed, results, sources, cache, tick)
     else:
-        parsed = [_parse_recorded(sources[i], index) for i in todo]
-    for position, (result, asked) in zip(todo, parsed, strict=True):
-        results[position] = result
-        if cache is not None:
-            cache.put(sources[position], asked, result)
+        parsed = (_parse_recorded(sources[i], index) for i in todo)
+        _collect(todo, parsed, results, sources, cache, tick)
     return [result for result in results if result is not None]

@@ -19,6 +19,7 @@ from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import Model, build_model, check_model
 from chaincards.parallel import parse_notes
+from chaincards.progress import Progress
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
 
 
@@ -52,6 +53,7 @@ def read_vault(
     skip: tuple[Path, ...] = (),
     cache: ParseCache | None = None,
     jobs: int = 1,
+    progress: Progress | None = None,
 ) -> ParsedVault:
     vault = discover(paths, include, skip)
     diagnostics = list(vault.diagnostics)
@@ -66,7 +68,8 @@ def read_vault(
         diagnostics.extend(problems)
         if source is not None:
             sources.append(source)
-    for result in parse_notes(sources, vault.index, cache, jobs):
+    tick = progress.start("parsing notes", len(sources)) if progress else None
+    for result in parse_notes(sources, vault.index, cache, jobs, tick):
         diagnostics.extend(result.diagnostics)
         if result.note is not None:
             notes.append(result.note)
@@ -110,8 +113,9 @@ def compile_vault(
     kinds: tuple[str, ...] = CARD_KINDS,
     cache: ParseCache | None = None,
     jobs: int = 1,
+    progress: Progress | None = None,
 ) -> Compilation:
-    parsed = read_vault(paths, include, skip, cache, jobs)
+    parsed = read_vault(paths, include, skip, cache, jobs, progress)
     deck = default_deck or parsed.vault.name or "Default"
     model = build_model(parsed.notes)
     cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
@@ -136,12 +140,20 @@ def check_vault(parsed: ParsedVault) -> list[Diagnostic]:
 
 
 def write_decks(
-    cards: list[CardNote], out: Path, media_root: Path, single: str | None
+    cards: list[CardNote],
+    out: Path,
+    media_root: Path,
+    single: str | None,
+    progress: Progress | None = None,
 ) -> list[PackageReport]:
     reports: list[PackageReport] = []
-    for name, group in sorted(package_groups(cards, single).items()):
+    groups = sorted(package_groups(cards, single).items())
+    tick = progress.start("writing packages", len(groups)) if progress else None
+    for name, group in groups:
         path = out / (single if single else package_file_name(name))
         reports.append(PackageReport(path, write_package(group, path, media_root), group))
+        if tick:
+            tick(1)
     return reports
 
 
