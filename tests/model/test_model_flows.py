@@ -1,4 +1,4 @@
-"""Flows between activities and their confirmation (chaincards.model.flows)."""
+"""Flows between activities and their confirmation (chaincards.all_flows(model))."""
 
 from __future__ import annotations
 
@@ -7,12 +7,13 @@ from model_helpers import activity_note
 
 from chaincards.document import ParsedNote
 from chaincards.model import build_model
+from chaincards.model.export import all_flows
 from chaincards.model.flows import similar
 from chaincards.model.names import content_words
 
 
 def flows(notes: list[ParsedNote]) -> list[tuple[str, str, str, bool]]:
-    return [(f.source, f.target, f.artifact, f.confirmed) for f in build_model(notes).flows]
+    return [(f.source, f.target, f.artifact, f.confirmed) for f in all_flows(build_model(notes))]
 
 
 def test_output_flows_go_to_the_counterpart_whatever_the_preposition() -> None:
@@ -36,7 +37,7 @@ def test_input_flows_come_from_the_counterpart() -> None:
 def test_a_flow_stated_at_both_ends_is_one_confirmed_flow() -> None:
     plan = activity_note("Plan", [], ["Product and service portfolio for [[Engage]]"])
     engage = activity_note("Engage", ["A product and service portfolio provided by [[Plan]]"], [])
-    (flow,) = build_model([plan, engage]).flows
+    (flow,) = all_flows(build_model([plan, engage]))
     assert (flow.source, flow.target, flow.confirmed) == ("Plan", "Engage", True)
     assert flow.artifact == "Product and service portfolio"  # the producer's wording
     assert [(s.side, s.path) for s in flow.statements] == [
@@ -73,7 +74,7 @@ def test_an_input_from_all_activities_is_confirmed_by_an_explicit_output() -> No
 def test_the_same_fact_in_two_notes_is_one_flow_with_both_places() -> None:
     first = activity_note("Plan", [], ["Portfolio for [[Engage]]"], path="a/Plan.md")
     second = activity_note("Plan", [], ["Portfolios for engage."], path="b/Plan.md")
-    (flow,) = build_model([first, second]).flows
+    (flow,) = all_flows(build_model([first, second]))
     assert [s.path for s in flow.statements] == ["a/Plan.md", "b/Plan.md"]
 
 

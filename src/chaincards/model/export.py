@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from chaincards.model.flows import broadcast_only_flows, flow_sort_key
 from chaincards.model.names import dedupe
 from chaincards.model.types import Activity, Flow, Item, Model, Party, ValueStream
 
@@ -54,11 +55,16 @@ def _party(party: Party) -> str:
     return party.name
 
 
+def all_flows(model: Model) -> list[Flow]:
+    """Every activity → activity flow, "all activities" expanded into one flow per activity."""
+    return sorted((*model.flows, *broadcast_only_flows(model.activities)), key=flow_sort_key)
+
+
 def model_to_json(model: Model) -> dict[str, Any]:
     """`{"activities", "parties", "flows", "value_streams"}`; every list in a fixed order."""
     return {
         "activities": [_activity(a) for a in model.activities],
         "parties": [_party(p) for p in model.parties],
-        "flows": [_flow(f) for f in model.flows],
+        "flows": [_flow(f) for f in all_flows(model)],
         "value_streams": [_stream(s) for s in model.value_streams],
     }

@@ -55,13 +55,28 @@ def _statements(item: Item, side: str, broadcast: bool) -> list[FlowStatement]:
     return [FlowStatement(side, artifact, p.path, p.line, broadcast) for p in places]  # type: ignore[arg-type]
 
 
-def _collect(activities: Sequence[Activity]) -> dict[tuple[str, str], list[FlowStatement]]:
-    names = [a.name for a in activities]
-    pairs: dict[tuple[str, str], list[FlowStatement]] = {}
+@dataclass
+class _Statements:
+    """Flow statements by pair, with "all activities" statements kept per activity, unexpanded.
 
-    def add(source: str, target: str, statements: list[FlowStatement]) -> None:
-        pairs.setdefault((source, target), []).extend(statements)
+    Expanding a broadcast into one flow per other activity is quadratic in the number of
+    activities; it is done only where a pair is also stated explicitly, and for export.
+    """
 
+    explicit: dict[tuple[str, str], list[FlowStatement]] = field(default_factory=dict)
+    to_all: dict[str, list[FlowStatement]] = field(default_factory=dict)  # outputs for everyone
+    from_all: dict[str, list[FlowStatement]] = field(default_factory=dict)  # inputs from everyone
+
+    def pair(self, source: str, target: str) -> list[FlowStatement]:
+        return [
+            *self.explicit.get((source, target), []),
+            *self.to_all.get(source, []),
+            *self.from_all.get(target, []),
+        ]
+
+
+def _collect(activities: Sequence[Activity]) -> _Statements:
+    found = _Statements()
     for activity in activities:
         for side, items in (("output", activity.outputs), ("input", activity.inputs)):
             for item in items:
@@ -69,18 +84,18 @@ def _collect(activities: Sequence[Activity]) -> dict[tuple[str, str], list[FlowS
                     if counterpart.kind == "party":
                         continue
                     broadcast = counterpart.name == ALL
-                    others = (
-                        [n for n in names if n != activity.name]
-                        if broadcast
-                        else [counterpart.name]
-                    )
                     statements = _statements(item, side, broadcast)
-                    for other in others:
-                        if side == "output":
-                            add(activity.name, other, statements)
-                        else:
-                            add(other, activity.name, statements)
-    return pairs
+                    if broadcast:
+                        everyone = found.to_all if side == "output" else found.from_all
+                        everyone.setdefault(activity.name, []).extend(statements)
+                        continue
+                    pair = (
+                        (activity.name, counterpart.name)
+                        if side == "output"
+                        else (counterpart.name, activity.name)
+                    )
+                    found.explicit.setdefault(pair, []).extend(statements)
+    return found
 
 
 def _groups(statements: list[FlowStatement], side: str) -> list[_Group]:
@@ -125,8 +140,28 @@ def flow_sort_key(flow: Flow) -> tuple[str, ...]:
 
 
 def build_flows(activities: Sequence[Activity]) -> tuple[Flow, ...]:
-    """Activity → activity flows, sorted by source, target and artifact."""
+    """Activity → activity flows stated for that pair at one end at least, sorted.
+
+    Flows that exist only because of an "all activities" statement are left to
+    `broadcast_only_flows`: cards and checks treat them apart, and there may be very many.
+    """
+    found = _collect(activities)
     flows: list[Flow] = []
-    for (source, target), statements in _collect(activities).items():
-        flows.extend(_pair_flows(source, target, statements))
+    for source, target in found.explicit:
+        flows.extend(_pair_flows(source, target, found.pair(source, target)))
+    return tuple(sorted(flows, key=flow_sort_key))
+
+
+def broadcast_only_flows(activities: Sequence[Activity]) -> tuple[Flow, ...]:
+    """The flows "all activities" statements add to pairs stated nowhere else (for export)."""
+    found = _collect(activities)
+    flows: list[Flow] = []
+    names = [a.name for a in activities]
+    for source in names:
+        for target in names:
+            if source == target or (source, target) in found.explicit:
+                continue
+            statements = found.pair(source, target)
+            if statements:
+                flows.extend(_pair_flows(source, target, statements))
     return tuple(sorted(flows, key=flow_sort_key))
