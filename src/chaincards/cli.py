@@ -162,7 +162,12 @@ def build(
         print_diagnostics(_stderr(), compilation.diagnostics)
         try:
             reports = write_decks(
-                compilation.cards, out, compilation.parsed.vault.root, single, progress
+                compilation.cards,
+                out,
+                compilation.parsed.vault.root,
+                single,
+                progress,
+                state=None if no_cache else cache / "packages",
             )
         except OSError as exc:
             raise _usage_error(f"--out {out}: cannot write: {exc.strerror or exc}") from None

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chaincards.anki.freshness import inputs_digest, is_fresh, remember
 from chaincards.anki.package import package_file_name, package_groups, write_package
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
@@ -145,13 +146,22 @@ def write_decks(
     media_root: Path,
     single: str | None,
     progress: Progress | None = None,
+    state: Path | None = None,
 ) -> list[PackageReport]:
+    """Write one package per group; with a `state` folder, skip packages that would not change."""
     reports: list[PackageReport] = []
     groups = sorted(package_groups(cards, single).items())
     tick = progress.start("writing packages", len(groups)) if progress else None
     for name, group in groups:
         path = out / (single if single else package_file_name(name))
-        reports.append(PackageReport(path, write_package(group, path, media_root), group))
+        digest = inputs_digest(group, media_root) if state else ""
+        if state and is_fresh(path, digest, state):
+            written = False
+        else:
+            written = write_package(group, path, media_root)
+            if state:
+                remember(path, digest, state)
+        reports.append(PackageReport(path, written, group))
         if tick:
             tick(1)
     return reports

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from html import escape
 
 from chaincards.cards.card import CardNote
@@ -24,14 +25,18 @@ class Vault:
     notes: Mapping[str, ParsedNote]
     default_deck: str
     model: Model
+    own_notes: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        own = frozenset(a.home_path for a in self.model.activities if a.own_note)
+        object.__setattr__(self, "own_notes", own)
 
     def deck(self, path: str) -> str:
         return deck_for(self.notes[path], self.default_deck)
 
     def home_rank(self, path: str) -> tuple[int, str]:
         """Own activity notes first: a fact stated twice is carded in the most specific note."""
-        own = {a.home_path for a in self.model.activities if a.own_note}
-        return (0 if path in own else 1, path)
+        return (0 if path in self.own_notes else 1, path)
 
     def best(self, paths: Iterable[str]) -> str:
         known = [p for p in paths if p in self.notes]
@@ -77,8 +82,13 @@ def strong(text: str) -> str:
 
 def activity_pattern(activity: Activity) -> re.Pattern[str]:
     """The activity's name or aliases as written in prose, with and/or/&/ slash interchangeable."""
+    return _names_pattern(activity.name, activity.aliases)
+
+
+@lru_cache(maxsize=4096)
+def _names_pattern(main: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives: list[str] = []
-    for name in sorted({activity.name, *activity.aliases}, key=len, reverse=True):
+    for name in sorted({main, *aliases}, key=len, reverse=True):
         words = re.split(r"\s*(?:\band\b|\bor\b|&|/)\s*|\s+", name.strip())
         words = [re.escape(w) for w in words if w]
         if words:

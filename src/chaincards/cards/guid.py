@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 # Anki's own GUIDs are base91 text; any printable string without a field separator works.
 _BASE91 = (
@@ -20,6 +21,7 @@ def _base91(number: int) -> str:
     return "".join(reversed(digits)) or _BASE91[0]
 
 
+@lru_cache(maxsize=65536)
 def normalise_key(text: str) -> str:
     """Case, spacing, punctuation and markup do not change a card's identity."""
     text = unicodedata.normalize("NFKC", text).casefold()
