@@ -263,12 +263,6 @@ def test_distinguishing_hint(artifact: str, siblings: list[str], expected: str) 
     assert distinguishing_hint(artifact, siblings) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: flows.outside_flow_cards keys the 'Who provides X to A?' card by (activity, "
-    "direction, artifact) only; the same artifact from two parties gives two cards with one GUID, "
-    "the second is dropped as a duplicate (with a warning) and the answer names only one party",
-)
 def test_same_artifact_from_two_parties_is_one_who_card_naming_both() -> None:
     engage = activity("Engage", ["Feedback from customers.", "Feedback from users."], [])
     cards = flow_cards(engage)
@@ -279,12 +273,6 @@ def test_same_artifact_from_two_parties_is_one_who_card_naming_both() -> None:
     assert "customers" in text(who.back) and "users" in text(who.back)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: flows.activity_flow_cards puts the card in the best note of the flow (often the "
-    "source activity's own note) and Vault.card uses that note's title as Context, which Anki "
-    "shows on the question: 'Which activity provides X to B?' then shows the answer above it",
-)
 def test_which_activity_card_context_does_not_show_the_answer() -> None:
     improve = activity("Improve", [], ["Improvement initiatives for [[Plan]]."])
     plan = activity("Plan", ["Improvement initiatives from [[Improve]]."], [])

@@ -286,11 +286,6 @@ def test_purpose_stated_in_chapter_and_own_note_is_carded_once_in_the_own_notes_
     assert len(cards) == 4  # Plan (once) and Deliver and Support
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: purpose.purpose_cards gives the pair the Context '<note title> › purpose'; the "
-    "notetype shows Context on card 2's question, so the name it asks for is on the question side",
-)
 def test_pair_context_does_not_name_the_activity() -> None:
     _, pair = of(purpose_cards(parse("Engage.md", ENGAGE)), "Engage")
     assert "engage" not in text(pair.context).casefold()

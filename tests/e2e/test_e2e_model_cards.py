@@ -197,12 +197,6 @@ def test_fields_tags_and_source_as_imported(anki_cards) -> None:
             assert name == "Extra" or value.strip(), (name, card["guid"])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the Context field is on the question side of every notetype; purpose pairs carry "
-    "'<activity> › purpose' and 'Which activity provides X to B?' cards placed in the source "
-    "activity's own note carry its title, so Anki shows the answer above the question",
-)
 def test_no_rendered_question_shows_its_answer(anki_cards) -> None:
     leaks = []
     for card in anki_cards:

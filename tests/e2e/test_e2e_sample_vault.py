@@ -189,11 +189,6 @@ def test_model_card_fronts_are_short_enough(compiled) -> None:
     assert long == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: lists.list_cards always shows up to 8 neighbours, each with its counterparts; "
-    "with the sample vault's long items every input card's front is 64-93 words (> ~60)",
-)
 def test_list_card_fronts_are_short_enough(compiled) -> None:
     long = [
         (c.origin, words(c.front))
@@ -203,11 +198,6 @@ def test_list_card_fronts_are_short_enough(compiled) -> None:
     assert long == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: Context (shown on the question side) names the answer of purpose pairs and of "
-    "'Which activity provides X to B?' cards placed in the source activity's note",
-)
 def test_no_rendered_question_shows_its_answer(imported) -> None:
     leaks = []
     for card in imported["cards"]:

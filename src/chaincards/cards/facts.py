@@ -34,6 +34,12 @@ class Vault:
     def deck(self, path: str) -> str:
         return deck_for(self.notes[path], self.default_deck)
 
+    def neutral_context(self, path: str, label: str) -> str:
+        """Context that names no activity: for cards whose answer is an activity's name
+        (Anki shows Context on the question side)."""
+        leaf = self.deck(path).split("::")[-1]
+        return f'<span class="cc-note">{escape(leaf)}</span> › {escape(label)}'
+
     def home_rank(self, path: str) -> tuple[int, str]:
         """Own activity notes first: a fact stated twice is carded in the most specific note."""
         return (0 if path in self.own_notes else 1, path)
@@ -105,8 +111,10 @@ def distinguishing_hint(artifact: str, siblings: list[str]) -> str:
     """The fewest leading words of `artifact` that no sibling starts with: a cue, not the answer."""
     words = artifact.split()
     others = [s.split() for s in siblings if s != artifact]
-    for count in range(1, len(words)):
+    # An article alone tells nothing ("The …"): the cue holds at least one real word.
+    first = 2 if len(words) > 2 and words[0].casefold() in {"the", "a", "an"} else 1
+    for count in range(first, len(words)):
         prefix = [w.casefold() for w in words[:count]]
         if not any([w.casefold() for w in other[:count]] == prefix for other in others):
-            return " ".join(words[:count]) + " …"
-    return " ".join(words[: max(1, len(words) // 2)]) + " …"
+            return " ".join(words[:count]).rstrip(",;:") + " …"
+    return " ".join(words[: max(1, len(words) // 2)]).rstrip(",;:") + " …"

@@ -70,7 +70,8 @@ def activity_flow_cards(model_flows: tuple[Flow, ...], vault: Vault) -> list[Car
                 shape="basic",
                 front=f"Which activity provides <i>{escape(flow.artifact)}</i> to "
                 f"{strong(target)}?",
-                back=" and ".join(escape(s) for s in sources),
+                back=", ".join(escape(s) for s in sources),
+                context=vault.neutral_context(path, "flows"),
                 path=path,
                 line=line,
                 paths=[p for f in group for p in _where(f, vault)[2]],
@@ -90,46 +91,58 @@ def _outside_items(activity: Activity) -> list[tuple[Item, str]]:
     return found
 
 
+def party_phrase(name: str) -> str:
+    """`governing body` reads as "the governing body"; plural groups need no article."""
+    if name == ALL:
+        return "every other activity"
+    words = name.split()
+    if words[0].casefold() in {"the", "a", "an", "all", "every", "each"} or name.endswith("s"):
+        return name
+    return f"the {name}"
+
+
 def outside_flow_cards(activity: Activity, vault: Vault) -> list[CardNote]:
     """Flows between the activity and parties (customers, suppliers…) or every activity."""
     groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
+    askers: dict[tuple[str, str], list[tuple[Item, str]]] = defaultdict(list)
     for item, name in _outside_items(activity):
         groups[(item.direction, name)].append(item)
+        if name != ALL:
+            askers[(item.direction, (item.artifact or item.text).casefold())].append((item, name))
     cards: list[CardNote] = []
     for (direction, name), items in groups.items():
-        everyone = name == ALL
-        other = "every other activity" if everyone else name
         artifacts = [i.artifact or i.text for i in items]
+        verb = "receive from" if direction == "input" else "provide to"
         for item, artifact in zip(items, artifacts, strict=True):
-            if direction == "input":
-                front = f"What does {strong(activity.name)} receive from {escape(other)}?"
-                ask = f"Who provides <i>{escape(artifact)}</i> to {strong(activity.name)}?"
-            else:
-                front = f"What does {strong(activity.name)} provide to {escape(other)}?"
-                ask = f"Who receives <i>{escape(artifact)}</i> from {strong(activity.name)}?"
-            common = {
-                "kind": "flows",
-                "path": item.path,
-                "line": item.line,
-                "activity": activity.name,
-            }
             cards.append(
                 vault.card(
+                    kind="flows",
                     identity=(activity.name, direction, name, artifact),
                     shape="basic",
-                    front=front + _hint(artifact, artifacts),
+                    front=f"What does {strong(activity.name)} {verb} {escape(party_phrase(name))}?"
+                    + _hint(artifact, artifacts),
                     back=escape(artifact),
-                    **common,
+                    path=item.path,
+                    line=item.line,
+                    activity=activity.name,
                 )
             )
-            if not everyone:
-                cards.append(
-                    vault.card(
-                        identity=("who", activity.name, direction, artifact),
-                        shape="basic",
-                        front=ask,
-                        back=escape(name),
-                        **common,
-                    )
-                )
+    for (direction, _), found in askers.items():
+        item = found[0][0]
+        artifact = item.artifact or item.text
+        parties = ", ".join(dict.fromkeys(escape(name) for _, name in found))
+        ask = "provides" if direction == "input" else "receives"
+        way = "to" if direction == "input" else "from"
+        cards.append(
+            vault.card(
+                kind="flows",
+                identity=("who", activity.name, direction, artifact),
+                shape="basic",
+                front=f"Who {ask} <i>{escape(artifact)}</i> {way} {strong(activity.name)}?",
+                back=parties,
+                path=item.path,
+                line=item.line,
+                activity=activity.name,
+            )
+        )
     return cards

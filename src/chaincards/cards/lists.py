@@ -6,6 +6,7 @@ card with a few neighbours keeps the card small and still shows where the item b
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from chaincards.cards.card import CardNote
@@ -14,6 +15,11 @@ from chaincards.cards.guid import normalise_key
 from chaincards.model.types import ALL, Activity, Item
 
 MAX_NEIGHBOURS = 8
+MAX_FRONT_WORDS = 60
+
+
+def _words(html: str) -> int:
+    return len(re.sub(r"<[^>]+>|\{\{c\d+::|\}\}", " ", html).split())
 
 
 def _counterparts(item: Item) -> str:
@@ -53,11 +59,17 @@ def list_cards(activity: Activity, direction: str, vault: Vault) -> list[CardNot
         # A neighbour that contains the hidden words would give the answer away: leave it out.
         others = [i for i, other in enumerate(items) if i == index or not contains(other, hidden)]
         position = others.index(index)
-        shown = [others[i] for i in window(others, position)]
-        more = len(items) - len(shown)
-        lines = "".join(_line(items[i], i == index) for i in shown)
-        tail = f'<div class="cc-hint">({more} more not shown)</div>' if more else ""
-        text = f"{label} of {strong(activity.name)} ({len(items)} in all):<ul>{lines}</ul>{tail}"
+        # Fewer neighbours for long items: a front over ~60 words is read, not recalled.
+        for size in range(MAX_NEIGHBOURS, -1, -2):
+            shown = [others[i] for i in window(others, position, size)]
+            more = len(items) - len(shown)
+            lines = "".join(_line(items[i], i == index) for i in shown)
+            tail = f'<div class="cc-hint">({more} more not shown)</div>' if more else ""
+            text = (
+                f"{label} of {strong(activity.name)} ({len(items)} in all):<ul>{lines}</ul>{tail}"
+            )
+            if _words(text) <= MAX_FRONT_WORDS:
+                break
         cards.append(
             vault.card(
                 kind=kind,

@@ -46,8 +46,7 @@ def purpose_cards(activity: Activity, vault: Vault) -> list[CardNote]:
     else:
         lead_html = f"{strong(activity.name)} — {escape(mask_activity(lead, activity, 'it'))}"
     cloze = f"{lead_html} {{{{c1::{escape(key)}}}}}."
-    note = vault.notes[source.path]
-    context = f'<span class="cc-note">{escape(note.title)}</span> › purpose'
+    context = vault.neutral_context(source.path, "purpose")
     masked = mask_activity(activity.purpose.strip(), activity)
     common = {
         "kind": "purpose",

@@ -10,7 +10,7 @@ from chaincards.cards.card import CardNote
 from chaincards.cards.guid import normalise_key
 from chaincards.obsidian.cloze import strip_cloze_markers
 
-_CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{|\}\}).)*?)(?:::(?:(?!\{\{|\}\}).)*?)?\}\}")
+_CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}")
 
 
 @dataclass
@@ -38,7 +38,8 @@ def _numbers(text: str) -> set[str]:
 
 def _cloze_gives_away(text: str, number: str) -> bool:
     hidden = [m.group(2) for m in _CLOZE.finditer(text) if m.group(1) == number]
-    visible = _CLOZE.sub(lambda m: "" if m.group(1) == number else m.group(2), text)
+    # Anki shows a hidden deletion's hint (`{{c1::answer::hint}}`) on the question.
+    visible = _CLOZE.sub(lambda m: (m.group(3) or "") if m.group(1) == number else m.group(2), text)
     return any(_contains(strip_cloze_markers(visible), h) for h in hidden)
 
 

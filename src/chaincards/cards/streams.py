@@ -13,9 +13,11 @@ def stream_cards(stream: ValueStream, vault: Vault) -> list[CardNote]:
     if len(stream.steps) < 2:
         return []
     # One cloze note, one deletion per step: Anki shows every other step on each card.
-    steps = " → ".join(
-        f"{{{{c{number}::{escape(step)}}}}}" for number, step in enumerate(stream.steps, 1)
-    )
+    # A step that comes back later shares its number, or the card would show its own answer.
+    numbers: dict[str, int] = {}
+    for step in stream.steps:
+        numbers.setdefault(step, len(numbers) + 1)
+    steps = " → ".join(f"{{{{c{numbers[step]}::{escape(step)}}}}}" for step in stream.steps)
     return [
         vault.card(
             kind="streams",
