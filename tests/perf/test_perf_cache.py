@@ -126,3 +126,28 @@ def test_cached_build_is_byte_identical_to_a_cold_one(tmp_path: Path) -> None:
         assert result.exit_code == 0, result.output
     assert digest(tmp_path / "cold") == digest(tmp_path / "warm")
     shutil.rmtree(cache)
+
+
+def test_unchanged_rebuild_does_not_rewrite_and_an_edit_rewrites_only_its_deck(
+    tmp_path: Path,
+) -> None:
+    vault = make_vault(tmp_path, 2)
+    other = vault / "other.md"
+    other.write_text(NOTE.replace("C::D", "E::F").format(n="x"), encoding="utf-8")
+    os.utime(other, (1_700_000_000, 1_700_000_000))
+    out = tmp_path / "out"
+    runner = CliRunner()
+
+    def build() -> dict[str, int]:
+        result = runner.invoke(app, ["build", str(vault), "-o", str(out), "-q"])
+        assert result.exit_code == 0, result.output
+        return {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+
+    first = build()
+    for path in out.iterdir():  # make any rewrite visible in the file time
+        os.utime(path, ns=(1, 1))
+    assert build() == dict.fromkeys(first, 1)
+    other.write_text(NOTE.replace("C::D", "E::F").format(n="edited"), encoding="utf-8")
+    os.utime(other, (1_700_000_100, 1_700_000_100))
+    after = build()
+    assert after["C.apkg"] == 1 and after["E.apkg"] != 1
