@@ -85,3 +85,33 @@ class ParseCache:
             # A cache that cannot be written only costs time on the next build.
             with contextlib.suppress(OSError, UnboundLocalError):
                 os.unlink(temp)
+
+
+class CompiledCache:
+    """The last build's model and cards, reused when nothing they depend on has changed.
+
+    An unchanged rebuild then costs reading the notes and hashing them, not building the model
+    and the cards again. One entry only: the previous build.
+    """
+
+    def __init__(self, file: Path) -> None:
+        self.file = file
+
+    def get(self, key: str) -> object | None:
+        try:
+            with self.file.open("rb") as handle:
+                stored_format, stored_key, value = pickle.load(handle)
+        except Exception:  # missing or unreadable: build from scratch
+            return None
+        return value if (stored_format, stored_key) == (_FORMAT, key) else None
+
+    def put(self, key: str, value: object) -> None:
+        try:
+            self.file.parent.mkdir(parents=True, exist_ok=True)
+            handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".", suffix=".tmp")
+            with os.fdopen(handle, "wb") as out:
+                pickle.dump((_FORMAT, key, value), out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temp, self.file)
+        except OSError:
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(temp)

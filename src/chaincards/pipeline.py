@@ -5,13 +5,14 @@ Each stage is a function over plain data; only `read_vault` and `write_decks` to
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards.anki.freshness import inputs_digest, is_fresh, remember
 from chaincards.anki.package import package_file_name, package_groups, write_package
-from chaincards.cache import ParseCache
+from chaincards.cache import CompiledCache, ParseCache, entry_key
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
@@ -118,11 +119,29 @@ def compile_vault(
 ) -> Compilation:
     parsed = read_vault(paths, include, skip, cache, jobs, progress)
     deck = default_deck or parsed.vault.name or "Default"
-    model = build_model(parsed.notes)
-    cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
-    diagnostics = parsed.diagnostics + problems
-    cards, suppressed = drop_duplicate_fronts(cards, diagnostics)
-    return Compilation(parsed, cards, diagnostics, deck, model, quality_report(cards, suppressed))
+    compiled = CompiledCache(cache.folder.parent / "compiled.pickle") if cache else None
+    key = _compiled_key(parsed, deck, kinds) if compiled else ""
+    stored = compiled.get(key) if compiled else None
+    if isinstance(stored, tuple):
+        model, cards, problems, quality = stored
+    else:
+        model = build_model(parsed.notes)
+        cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
+        cards, suppressed = drop_duplicate_fronts(cards, problems)
+        quality = quality_report(cards, suppressed)
+        if compiled:
+            compiled.put(key, (model, cards, problems, quality))
+    return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
+
+
+def _compiled_key(parsed: ParsedVault, deck: str, kinds: tuple[str, ...]) -> str:
+    """Everything the model and cards depend on: every note, every file's time, the options."""
+    digest = hashlib.sha256(f"{deck}\0{','.join(kinds)}\0".encode())
+    for note in parsed.notes:
+        digest.update(entry_key(note.source).encode())
+    for path, mtime in sorted(parsed.vault.index.mtimes.items()):
+        digest.update(f"{path}\0{mtime}\0".encode())
+    return digest.hexdigest()
 
 
 def check_vault(parsed: ParsedVault) -> list[Diagnostic]:

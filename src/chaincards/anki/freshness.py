@@ -5,7 +5,6 @@ package once to hash it instead of writing it again.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import os
@@ -20,7 +19,7 @@ from chaincards.cards.card import CardNote
 def inputs_digest(cards: list[CardNote], media_root: Path) -> str:
     digest = hashlib.sha256(f"{__version__}\0{TEMPLATES_REVISED}\0".encode())
     for card in sorted(cards, key=lambda c: (c.deck, c.guid)):
-        digest.update(repr(dataclasses.astuple(card)).encode("utf-8"))
+        digest.update(repr(card).encode("utf-8"))  # the dataclass repr names every field
     for media in sorted({m for card in cards for m in card.media}):
         try:
             stat = (media_root / media).stat()
