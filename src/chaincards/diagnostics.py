@@ -21,7 +21,8 @@ class Diagnostic:
     def format(self) -> str:
         # Newlines inside a message would break the one-line contract that editors and CI parse.
         message = " ".join(self.message.split())
-        return f"{self.path}:{self.line}: {self.severity.value}: {message}"
+        path = self.path.replace("\r", "\\r").replace("\n", "\\n")
+        return f"{path}:{self.line}: {self.severity.value}: {message}"
 
     def to_json(self) -> dict[str, object]:
         return {

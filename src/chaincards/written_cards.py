@@ -9,6 +9,7 @@ import re
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import PurePosixPath
 
 from markdown_it.token import Token
 
@@ -18,6 +19,7 @@ from chaincards.document import CardShape, WrittenCard
 from chaincards.obsidian import obsidian_markdown
 from chaincards.obsidian.cloze import cloze_problem, curly_to_cloze, strip_cloze_markers
 from chaincards.obsidian.inline_cards import find_separator
+from chaincards.obsidian.wikilinks import IMAGE_SUFFIXES
 
 Resolver = Callable[[str, str], "str | None"]
 
@@ -76,7 +78,7 @@ def render(
                 result.tags.append(child.content)
             elif child.type == "text" and cloze and "{" in child.content:
                 child.content, next_cloze = curly_to_cloze(child.content, next_cloze)
-            if child.type in ("text", "code_inline"):
+            if child.type in ("text", "code_inline") or _shows_text(child):
                 texts.append(child.content)
         if token.type in ("fence", "code_block", "math_block"):
             texts.append(token.content)
@@ -337,6 +339,14 @@ class _CardFinder:
                 media=tuple(dict.fromkeys(front.media + back.media)),
             )
         )
+
+
+def _shows_text(token: Token) -> bool:
+    """A link, or an embed of a note, shows its name; an embedded picture shows no text."""
+    if token.type != "wikilink":
+        return False
+    link = token.meta["link"]
+    return not link.embed or PurePosixPath(link.target).suffix.lower() not in IMAGE_SUFFIXES
 
 
 def _card_key(text: str, html: str) -> str:

@@ -82,6 +82,15 @@ class Vault:
         )
 
 
+def cloze_safe(text: str) -> str:
+    """Escaped text that cannot open, close or split a cloze: `std::vector`, `}}` in an item."""
+    return escape(text).replace("{", "&#123;").replace("}", "&#125;").replace(":", "&#58;")
+
+
+def cloze(number: int, text: str) -> str:
+    return f"{{{{c{number}::{cloze_safe(text)}}}}}"
+
+
 def strong(text: str) -> str:
     return f"<b>{escape(text)}</b>"
 

@@ -7,10 +7,9 @@ card with a few neighbours keeps the card small and still shows where the item b
 from __future__ import annotations
 
 import re
-from html import escape
 
 from chaincards.cards.card import CardNote
-from chaincards.cards.facts import Vault, strong
+from chaincards.cards.facts import Vault, cloze, cloze_safe, strong
 from chaincards.cards.guid import normalise_key
 from chaincards.model.types import ALL, Activity, Item
 
@@ -28,11 +27,11 @@ def _counterparts(item: Item) -> str:
 
 
 def _line(item: Item, hidden: bool) -> str:
-    artifact = escape(item.artifact or item.text)
+    text = item.artifact or item.text
     arrow = "←" if item.direction == "input" else "→"
     ends = _counterparts(item)
-    end = f' <span class="cc-end">{arrow} {escape(ends)}</span>' if ends else ""
-    body = f"{{{{c1::{artifact}}}}}" if hidden else artifact
+    end = f' <span class="cc-end">{arrow} {cloze_safe(ends)}</span>' if ends else ""
+    body = cloze(1, text) if hidden else cloze_safe(text)
     return f"<li>{body}{end}</li>"
 
 

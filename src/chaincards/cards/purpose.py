@@ -6,7 +6,7 @@ import re
 from html import escape
 
 from chaincards.cards.card import CardNote
-from chaincards.cards.facts import Vault, activity_pattern, mask_activity, strong
+from chaincards.cards.facts import Vault, activity_pattern, cloze, cloze_safe, mask_activity, strong
 from chaincards.model.types import Activity
 
 # Where a purpose statement turns from "who" to "what": the rest is the phrase to remember.
@@ -42,10 +42,10 @@ def purpose_cards(activity: Activity, vault: Vault) -> list[CardNote]:
     if not lead:
         lead_html = f"The purpose of {strong(activity.name)}:"
     elif named:
-        lead_html = escape(lead)
+        lead_html = cloze_safe(lead)
     else:
-        lead_html = f"{strong(activity.name)} — {escape(mask_activity(lead, activity, 'it'))}"
-    cloze = f"{lead_html} {{{{c1::{escape(key)}}}}}."
+        lead_html = f"{strong(activity.name)} — {cloze_safe(mask_activity(lead, activity, 'it'))}"
+    text = f"{lead_html} {cloze(1, key)}."
     context = vault.neutral_context(source.path, "purpose")
     masked = mask_activity(activity.purpose.strip(), activity)
     common = {
@@ -56,9 +56,7 @@ def purpose_cards(activity: Activity, vault: Vault) -> list[CardNote]:
         "context": context,
     }
     return [
-        vault.card(
-            identity=(activity.name, "cloze"), shape="cloze", front=cloze, back="", **common
-        ),
+        vault.card(identity=(activity.name, "cloze"), shape="cloze", front=text, back="", **common),
         # Card 1: the name asks for the purpose; card 2: the purpose, name hidden, asks for it.
         vault.card(
             identity=(activity.name, "pair"),

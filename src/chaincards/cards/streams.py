@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from html import escape
-
 from chaincards.cards.card import CardNote
-from chaincards.cards.facts import Vault
+from chaincards.cards.facts import Vault, cloze, cloze_safe
 from chaincards.model.types import ValueStream
 
 
@@ -17,13 +15,13 @@ def stream_cards(stream: ValueStream, vault: Vault) -> list[CardNote]:
     numbers: dict[str, int] = {}
     for step in stream.steps:
         numbers.setdefault(step, len(numbers) + 1)
-    steps = " → ".join(f"{{{{c{numbers[step]}::{escape(step)}}}}}" for step in stream.steps)
+    steps = " → ".join(cloze(numbers[step], step) for step in stream.steps)
     return [
         vault.card(
             kind="streams",
             identity=("value stream", stream.name),
             shape="cloze",
-            front=f"Value stream <b>{escape(stream.name)}</b>:<br>{steps}",
+            front=f"Value stream <b>{cloze_safe(stream.name)}</b>:<br>{steps}",
             back="",
             path=stream.path,
             line=stream.line,

@@ -32,7 +32,7 @@ def obsidian_markdown() -> MarkdownIt:
     """The one parser every stage uses. `html=False`: raw HTML in a note is shown, never run."""
     md = MarkdownIt(
         "commonmark",
-        {"html": False, "highlight": highlight_code, "maxNesting": 40, "breaks": True},
+        {"html": False, "highlight": highlight_code, "maxNesting": 100, "breaks": True},
     )
     md.enable(["table", "strikethrough"])
     md.validateLink = _is_safe_url  # type: ignore[method-assign]

@@ -58,7 +58,10 @@ def _block_id_rule(state: StateInline, silent: bool) -> bool:
 def _trim_before_line_end(state: StateInline, end: int) -> None:
     """`Question #card` shows as `Question`, not `Question `: metadata at the end of a line takes
     the spaces before it along."""
-    if state.pending and _REST_OF_LINE_IS_METADATA.match(state.src, end, state.posMax):
+    # Bounded look-ahead: a line of thousands of tags must not cost quadratic time; past the
+    # bound the only loss is a trailing space.
+    limit = min(state.posMax, end + 200)
+    if state.pending[-1:] in (" ", "\t") and _REST_OF_LINE_IS_METADATA.match(state.src, end, limit):
         state.pending = state.pending.rstrip(" \t")
 
 
