@@ -22,6 +22,11 @@ test: $(VENV)/.test-extras
 	$(BIN)/ruff format --check src tests
 	$(BIN)/python -m pytest
 
+BENCH_ARGS ?= --sizes 1000,5000 --repeats 3
+
+bench: $(BIN)/chaincards
+	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
+
 lint: $(VENV)/.test-extras
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +15,7 @@ from rich.console import Console
 from chaincards import __version__
 from chaincards.cache import ParseCache
 from chaincards.cards.generate import CARD_KINDS
+from chaincards.decks import DeckError, validate_deck
 from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
 from chaincards.parallel import default_jobs
@@ -101,9 +103,9 @@ def _kinds(cards: str | None) -> tuple[str, ...]:
 @app.command()
 def build(
     paths: PathsArg = None,
-    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the .apkg files.")] = Path(
-        "decks"
-    ),
+    out_text: Annotated[
+        str, typer.Option("--out", "-o", help="Folder for the .apkg files.")
+    ] = "decks",
     include: IncludeOpt = None,
     single: Annotated[
         str | None, typer.Option("--single", help="Write every deck into this one .apkg file.")
@@ -135,10 +137,18 @@ def build(
     """Compile notes into .apkg decks (one per top-level deck)."""
     targets = _targets(paths)
     kinds = _kinds(cards)
+    if not out_text.strip():
+        raise _usage_error("--out needs a folder name")
+    out = Path(out_text)
     if single is not None and (not single.endswith(".apkg") or Path(single).name != single):
         raise _usage_error("--single takes a file name ending in .apkg, e.g. --single course.apkg")
     if out.exists() and not out.is_dir():
         raise _usage_error(f"--out {out}: exists and is not a folder")
+    if default_deck is not None:
+        try:
+            default_deck = validate_deck(default_deck)[0]
+        except DeckError as exc:
+            raise _usage_error(f"--default-deck {default_deck!r}: {exc}") from None
     root = vault_root_for(targets)
     if out.resolve().is_relative_to(root):
         # The next build would read its own output (and Obsidian would index it).
@@ -169,8 +179,9 @@ def build(
                 progress,
                 state=None if no_cache else cache / "packages",
             )
-        except OSError as exc:
-            raise _usage_error(f"--out {out}: cannot write: {exc.strerror or exc}") from None
+        except (OSError, sqlite3.Error) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise _usage_error(f"--out {out}: cannot write: {reason}") from None
     if not quiet:
         packages = [(r.path.name, r.written, r.cards) for r in reports]
         _stderr().print(build_summary(packages, compilation.diagnostics, compilation.quality))

@@ -5,6 +5,7 @@ Each stage is a function over plain data; only `read_vault` and `write_decks` to
 
 from __future__ import annotations
 
+import glob
 import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import QualityReport, quality_report
+from chaincards.decks import DeckError, validate_deck
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import Model, build_model, check_model
@@ -118,7 +120,7 @@ def compile_vault(
     progress: Progress | None = None,
 ) -> Compilation:
     parsed = read_vault(paths, include, skip, cache, jobs, progress)
-    deck = default_deck or parsed.vault.name or "Default"
+    deck = default_deck or _folder_deck(parsed.vault.name)
     compiled = CompiledCache(cache.folder.parent / "compiled.pickle") if cache else None
     key = _compiled_key(parsed, deck, kinds) if compiled else ""
     stored = compiled.get(key) if compiled else None
@@ -132,6 +134,13 @@ def compile_vault(
         if compiled:
             compiled.put(key, (model, cards, problems, quality))
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
+
+
+def _folder_deck(name: str) -> str:
+    try:
+        return validate_deck(name)[0]
+    except DeckError:
+        return "Default"
 
 
 def _compiled_key(parsed: ParsedVault, deck: str, kinds: tuple[str, ...]) -> str:
@@ -173,6 +182,9 @@ def write_decks(
     tick = progress.start("writing packages", len(groups)) if progress else None
     for name, group in groups:
         path = out / (single if single else package_file_name(name))
+        for stale in out.glob(f".{glob.escape(path.name)}.*.tmp"):
+            # Left by a build that was killed while writing; never a finished package.
+            stale.unlink(missing_ok=True)
         digest = inputs_digest(group, media_root) if state else ""
         if state and is_fresh(path, digest, state):
             written = False

@@ -82,5 +82,5 @@ def model_tree(model: Model) -> Group:
 
 
 def print_diagnostics(console: Console, diagnostics: list[Diagnostic]) -> None:
-    for diagnostic in sorted(diagnostics):
+    for diagnostic in sorted(set(diagnostics)):
         console.print(diagnostic.format(), markup=False, soft_wrap=True, highlight=False)

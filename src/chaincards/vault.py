@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -16,6 +17,7 @@ from chaincards.diagnostics import Diagnostic, error, warning
 from chaincards.document import SourceNote
 
 DEFAULT_INCLUDE = ("*.md",)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NOTE_BYTES = 20 * 1024 * 1024
 
 
@@ -136,6 +138,10 @@ def discover(
             vault_rel = full.relative_to(root).as_posix()
             if not _matches(PurePosixPath(rel).name, include):
                 continue
+            if not _encodable(vault_rel):
+                shown = vault_rel.encode("utf-8", "backslashreplace").decode("ascii", "replace")
+                diagnostics.append(warning(shown, 1, "file name is not valid UTF-8; skipped"))
+                continue
             if full.is_symlink() and not full.resolve().is_relative_to(root):
                 diagnostics.append(
                     warning(vault_rel, 1, "symlink points outside the vault; skipped")
@@ -144,6 +150,14 @@ def discover(
             notes[vault_rel] = full
     ordered = [notes[k] for k in sorted(notes)]
     return Vault(root, root.name, ordered, index, diagnostics)
+
+
+def _encodable(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _walk(top: Path, skip: set[Path]) -> list[str]:
@@ -187,12 +201,19 @@ def read_note(
         return None, [error(rel, line, f"not UTF-8: invalid byte 0x{byte:02x}; re-save as UTF-8")]
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
+    problems: list[Diagnostic] = []
+    if _CONTROL.search(text):
+        # Control characters (Anki's field separator \x1f among them) cannot be shown on a card.
+        first = _CONTROL.search(text)
+        line = text.count("\n", 0, first.start()) + 1 if first else 1
+        problems.append(warning(rel, line, "control characters removed"))
+        text = _CONTROL.sub("", text)
     mtime = int(stat.st_mtime)
     if epoch is not None:
         mtime = min(mtime, epoch)
     folder = PurePosixPath(rel).parent
     folder_deck = "::".join(folder.parts) if folder.parts else None
-    return SourceNote(rel, vault_name, text, mtime, folder_deck), []
+    return SourceNote(rel, vault_name, text, mtime, folder_deck), problems
 
 
 def _line_of(data: bytes, position: int) -> int:

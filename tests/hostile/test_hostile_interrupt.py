@@ -115,14 +115,6 @@ def test_sigkill_while_writing_keeps_the_previous_package(big_vault: BigVault) -
     assert all(name.endswith(".tmp") for name in after if name != "vault.apkg")
 
 
-@pytest.mark.xfail(
-    reason="BUG: anki/package.py _replace_atomically names temp files "
-    "'.<package>.<random>.tmp' but nothing ever removes those left by a killed build "
-    "(SIGKILL, power loss); write_package/write_decks should delete stale "
-    "'.<package>.*.tmp' in the output folder (and the 'chaincards-*' scratch folder stays in "
-    "TMPDIR)",
-    strict=True,
-)
 def test_no_temp_files_left_after_a_killed_build_and_a_rebuild(big_vault: BigVault) -> None:
     if not _temp_files(big_vault.out):  # run on its own: kill a build first
         big_vault.edit(">[!info] card\n>What does the big picture show?\n>---\n>![[big.png]]\n")
@@ -229,13 +221,6 @@ def test_failure_while_renaming_keeps_the_previous_package(
     assert _temp_files(small_vault) == []
 
 
-@pytest.mark.xfail(
-    reason="BUG: a full disk while the scratch collection is written raises "
-    "sqlite3.OperationalError ('database or disk is full'), which cli.build does not catch "
-    "(it only catches OSError): the user gets exit 3 'internal error … a bug' instead of a "
-    "one-line 'cannot write' error",
-    strict=True,
-)
 def test_full_disk_while_writing_the_collection_is_not_an_internal_error(
     small_vault: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -383,13 +368,6 @@ def test_misuse_in_a_real_process(cli_root: Path) -> None:
     assert _listing_of(cli_root) == before
 
 
-@pytest.mark.xfail(
-    reason="BUG: cli.build passes --default-deck (and an empty --out) through unchecked: "
-    "'A::::B' and '::' are imported by Anki as 'A::blank::B' / 'blank::blank', a double "
-    "quote is a deck name Anki does not allow, and --out '' silently writes into the "
-    "current folder; validate with decks.validate_deck / reject '' and exit 2",
-    strict=True,
-)
 @pytest.mark.parametrize(
     ("args", "message"), MISUSE_BUGS, ids=[" ".join(a) for a, _ in MISUSE_BUGS]
 )

@@ -269,24 +269,11 @@ def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     assert "<p>Good question</p>" in [n.fields[0] for n in read_package(package).notes]
 
 
-@pytest.mark.xfail(
-    reason="BUG: build prints every diagnostic as found (reports.print_diagnostics does not "
-    "de-duplicate), so a missing picture on a card's front and back is reported twice on the "
-    "same line",
-    strict=True,
-)
 def test_each_diagnostic_is_printed_once(build: Build) -> None:
     lines = build.stderr.splitlines()
     assert len(lines) == len(set(lines))
 
 
-@pytest.mark.xfail(
-    reason="BUG (found by fuzzing): a note holding the control character U+001F (Anki's "
-    "field separator) makes anki/package.py _rows raise ValueError, which the CLI reports as "
-    "exit 3 'internal error' with NO package written at all; vault.read_note should report "
-    "(or replace) control characters per note",
-    strict=True,
-)
 def test_control_characters_in_a_note_do_not_stop_the_build(tmp_path: Path) -> None:
     _vault(tmp_path, **{"Good.md": "Good question::answer\n", "Ctrl.md": "Q::unit\x1fsep\n"})
     process = run_cli("build", "vault", "--out", "decks", "-q", cwd=tmp_path)
