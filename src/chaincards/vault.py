@@ -121,6 +121,8 @@ def discover(
     diagnostics: list[Diagnostic] = []
     skip_resolved = {s.resolve() for s in skip}
     for rel in _walk(root, skip_resolved):
+        if not _encodable(rel):
+            continue  # reported below when it is a note; never linkable or packable
         try:
             mtime = int((root / rel).stat().st_mtime)
         except OSError:

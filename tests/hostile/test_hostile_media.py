@@ -95,15 +95,10 @@ def test_other_file_outside_the_vault_is_not_packed(build: Build, marker: str) -
         assert _img_sources(field) == [] and "<a " not in field, field
 
 
-@pytest.mark.xfail(
-    reason="BUG: obsidian/wikilinks.py render_image/render_wikilink only report a missing "
-    "embed when its name ends in an image suffix, so `![](../../etc/passwd)`, "
-    "`![](/etc/hostname)`, `![[/etc/passwd]]`, `![](file:///…)` and `![[../outside/x.md]]` "
-    "are silently shown as text (or dropped) with no warning",
-    strict=True,
-)
 @pytest.mark.parametrize("marker", sorted(FILE_ESCAPES))
 def test_other_file_outside_the_vault_is_warned(build: Build, marker: str) -> None:
+    if marker == "Hxescfileurl":
+        pytest.xfail("known gap: markdown-it's link check drops file:// before a warning is made")
     assert build.diagnostics_for(escape_note(marker)), FILE_ESCAPES[marker]
 
 

@@ -251,12 +251,6 @@ def test_file_name_with_a_newline_gives_one_line_diagnostics(tmp_path: Path) -> 
     assert len(lines) == 1 and DIAGNOSTIC.match(lines[0]), lines
 
 
-@pytest.mark.xfail(
-    reason="BUG: a file name that is not UTF-8 (os.walk gives surrogate escapes) crashes the "
-    "build with exit 3: cards/guid.py card_guid encodes the path with 'utf-8' "
-    "(UnicodeEncodeError: surrogates not allowed); vault.discover should report such files",
-    strict=True,
-)
 @pytest.mark.skipif(os.name != "posix", reason="needs byte file names")
 def test_file_name_that_is_not_utf8(tmp_path: Path) -> None:
     vault = _vault(tmp_path, **{"Good.md": "Good question::answer\n"})

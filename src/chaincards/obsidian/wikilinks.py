@@ -75,7 +75,7 @@ def render_wikilink(
             width = f' width="{int(caption)}"' if caption.strip().isdigit() else ""
             alt = escape(link.target)
             return f'<img src="{escape(package_media_name(resolved))}" alt="{alt}"{width}>'
-        if _suffix(link.target) in IMAGE_SUFFIXES:
+        if _suffix(link.target) in IMAGE_SUFFIXES or _points_outside(link.target):
             env.setdefault("missing_media", []).append(link.target)
         return f'<span class="cc-embed">{escape(link.display)}</span>'
     if not link.display:
@@ -108,7 +108,7 @@ def render_image(
         width = f' width="{int(size)}"' if size.strip().isdigit() else ""
         media_name = escapeHtml(package_media_name(resolved))
         return f'<img src="{media_name}" alt="{escapeHtml(alt or name)}"{width}>'
-    if _suffix(name) in IMAGE_SUFFIXES:
+    if _suffix(name) in IMAGE_SUFFIXES or _points_outside(name):
         env.setdefault("missing_media", []).append(name)
     shown = alt or name
     return f'<span class="cc-embed">{escapeHtml(shown)}</span>' if shown else ""
@@ -153,6 +153,12 @@ def render_link_close(
 def _has_scheme(url: str) -> bool:
     head = url.split("/", 1)[0]
     return ":" in head
+
+
+def _points_outside(target: str) -> bool:
+    """A path that could only leave the vault: absolute, `..`, or a file:// URL."""
+    target = target.strip().replace("\\", "/")
+    return target.startswith(("/", "file:")) or ".." in target.split("/")
 
 
 def _suffix(name: str) -> str:
