@@ -97,8 +97,6 @@ def test_other_file_outside_the_vault_is_not_packed(build: Build, marker: str) -
 
 @pytest.mark.parametrize("marker", sorted(FILE_ESCAPES))
 def test_other_file_outside_the_vault_is_warned(build: Build, marker: str) -> None:
-    if marker == "Hxescfileurl":
-        pytest.xfail("known gap: markdown-it's link check drops file:// before a warning is made")
     assert build.diagnostics_for(escape_note(marker)), FILE_ESCAPES[marker]
 
 

@@ -64,12 +64,19 @@ def test_safe_urls(url: str) -> None:
         "data:text/html;base64,PHNjcmlwdD4=",
         "DATA:image/png;base64,AAAA",
         "vbscript:msgbox(1)",
-        "file:///etc/passwd",
         "about:blank",
     ],
 )
 def test_unsafe_urls(url: str) -> None:
     assert not _is_safe_url(url)
+
+
+def test_file_urls_are_parsed_but_never_rendered_as_urls() -> None:
+    env: dict[str, object] = {}
+    out = obsidian_markdown().render("[x](file:///etc/passwd) ![y](file:///etc/hostname)", env)
+    assert "file:" not in out.replace(">file:", "")  # no href/src carries it
+    assert "href=" not in out and "<img" not in out
+    assert env["missing_media"] == ["file:///etc/hostname"]
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,8 @@ from chaincards.obsidian.math import math_plugin
 from chaincards.obsidian.tags import tags_plugin
 from chaincards.obsidian.wikilinks import wikilinks_plugin
 
-_SAFE_SCHEMES = ("http:", "https:", "mailto:", "obsidian:", "ftp:")
+# file: passes the parser so the renderers can report it; they never emit it as a URL.
+_SAFE_SCHEMES = ("http:", "https:", "mailto:", "obsidian:", "ftp:", "file:")
 
 
 def _is_safe_url(url: str) -> bool:

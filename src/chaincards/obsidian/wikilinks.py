@@ -93,7 +93,7 @@ def render_image(
     """
     token = tokens[idx]
     src = str(token.attrs.get("src", ""))
-    if _has_scheme(src):
+    if _has_scheme(src) and not _is_file_url(src):
         return str(self.image(tokens, idx, options, env))
     alt = self.renderInlineAsText(token.children or [], options, env)
     head, bar, size = alt.rpartition("|")  # Obsidian's `![alt|200](x.png)` sets the width
@@ -126,7 +126,7 @@ def render_link_open(
     href = str(token.attrs.get("href", ""))
     if close == idx + 1:
         mode = "drop"
-    elif _has_scheme(href):
+    elif _has_scheme(href) and not _is_file_url(href):
         mode = "link"
     else:
         mode = "span"
@@ -148,6 +148,11 @@ def render_link_close(
     if mode == "span":
         return "</span>"
     return str(self.renderToken(tokens, idx, options, env))
+
+
+def _is_file_url(url: str) -> bool:
+    """A local file URL: shown as text at most, never as a link or an image source."""
+    return "".join(url.split()).lower().startswith("file:")
 
 
 def _has_scheme(url: str) -> bool:
