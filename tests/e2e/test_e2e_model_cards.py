@@ -28,14 +28,9 @@ from ankitools import (
 from chaincards.cards.guid import normalise_key
 from chaincards.cli import app
 from chaincards.pipeline import Compilation, compile_vault
+from seedfiles import seed_folder
 
-CANDIDATES = (
-    Path(__file__).resolve().parents[3] / "shared" / "seeds",
-    Path("/work/shared/seeds"),
-)
-SEEDS = next((p for p in CANDIDATES if p.is_dir() and any(p.glob("*.txt"))), None)
-if SEEDS is None:
-    pytest.skip("the seed notes (../shared/seeds) are not present", allow_module_level=True)
+SEEDS = seed_folder()
 
 T0 = 1_700_000_000
 COURSE = "C846 - Business of IT::1_Introduction"

@@ -15,14 +15,9 @@ from typer.testing import CliRunner
 
 from ankitools import fresh_collection, import_package, learner_cards
 from chaincards.cli import app
+from seedfiles import seed_folder
 
-CANDIDATES = (
-    Path(__file__).resolve().parents[3] / "shared" / "seeds",
-    Path("/work/shared/seeds"),
-)
-SEEDS = next((p for p in CANDIDATES if p.is_dir() and any(p.glob("*.txt"))), None)
-if SEEDS is None:
-    pytest.skip("the seed notes (../shared/seeds) are not present", allow_module_level=True)
+SEEDS = seed_folder()
 
 EMPTY_CALLOUT_SEEDS = ("000_b4cfc50b9f70545b.txt", "002_ab8d8c080dae0f02.txt")
 DIAGNOSTIC = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+): (?P<severity>error|warning): .+$")

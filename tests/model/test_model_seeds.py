@@ -5,22 +5,15 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from model_helpers import parse_text
 
 from chaincards.document import ParsedNote
 from chaincards.model import ALL, Model, build_model
 from chaincards.model.export import all_flows
+from seedfiles import seed_folder
 
-CANDIDATES = (
-    Path(__file__).resolve().parents[3] / "shared" / "seeds",
-    Path("/work/shared/seeds"),
-)
-SEEDS = next((p for p in CANDIDATES if p.is_dir() and any(p.glob("*.txt"))), None)
-if SEEDS is None:
-    pytest.skip("the seed notes (../shared/seeds) are not present", allow_module_level=True)
+SEEDS = seed_folder()
 
 ENGAGE_NOTE, TRANSCRIPT, DELIVER_NOTE, CHAPTER, ARTICLE = "000", "001", "002", "003", "004"
 
