@@ -117,7 +117,7 @@ def _rows(cards: Iterable[CardNote]) -> list[_Row]:
         seen[card.guid] = card
         if any("\x1f" in field for field in fields_for(card)):
             raise ValueError(f"{card.origin}: a field holds Anki's field separator \\x1f")
-        if any(not tag or any(ch.isspace() for ch in tag) for tag in card.tags):
+        if any(not tag or len(tag.split()) != 1 or tag.strip() != tag for tag in card.tags):
             raise ValueError(f"{card.origin}: tags must be non-empty and free of spaces")
     return [_Row(card, _card_ords(card)) for card in sorted(seen.values(), key=_learning_order)]
 
