@@ -40,7 +40,7 @@ class Compilation:
     cards: list[CardNote]
     diagnostics: list[Diagnostic]
     default_deck: str
-    model: Model
+    model: Model | None  # None when the cards came from the previous build unchanged
     quality: QualityReport
 
 
@@ -125,14 +125,15 @@ def compile_vault(
     key = _compiled_key(parsed, deck, kinds) if compiled else ""
     stored = compiled.get(key) if compiled else None
     if isinstance(stored, tuple):
-        model, cards, problems, quality = stored
+        model = None  # the cards are all a build needs; the model is not stored
+        cards, problems, quality = stored
     else:
         model = build_model(parsed.notes)
         cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
         cards, suppressed = drop_duplicate_fronts(cards, problems)
         quality = quality_report(cards, suppressed)
         if compiled:
-            compiled.put(key, (model, cards, problems, quality))
+            compiled.put(key, (cards, problems, quality))
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
 
 
