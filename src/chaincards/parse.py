@@ -4,13 +4,16 @@ lists, callouts and the cards the learner wrote.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from chaincards.diagnostics import Diagnostic, Severity
+from chaincards.decks import DeckError, validate_deck
+from chaincards.diagnostics import Diagnostic, Severity, warning
 from chaincards.document import (
     Block,
     Callout,
@@ -18,6 +21,7 @@ from chaincards.document import (
     Link,
     ListBlock,
     ListItem,
+    NoteMeta,
     Paragraph,
     ParsedNote,
     ParseResult,
@@ -218,6 +222,27 @@ def _freeze(item: list[object]) -> ListItem:
     return done[id(item)]
 
 
+_TARGET_DECK = re.compile(r"^target deck\b:?\s*(.*)$", re.IGNORECASE)
+
+
+def _target_deck(
+    meta: NoteMeta, blocks: list[Block], path: str, diagnostics: list[Diagnostic]
+) -> NoteMeta:
+    """obsidian-to-anki's `TARGET DECK` line names the deck when there is no `cards-deck`."""
+    for block in blocks:
+        found = _TARGET_DECK.match(block.text) if isinstance(block, Paragraph) else None
+        if not found or not found.group(1).strip():
+            continue
+        try:
+            deck, notes = validate_deck(found.group(1).strip())
+        except DeckError as exc:
+            diagnostics.append(warning(path, block.line, f"TARGET DECK ignored: {exc}"))
+            return meta
+        diagnostics.extend(warning(path, block.line, note) for note in notes)
+        return replace(meta, deck=deck, deck_line=block.line)
+    return meta
+
+
 def note_title(path: str, heading_title: str | None) -> str:
     return heading_title or PurePosixPath(path).stem
 
@@ -232,6 +257,8 @@ def parse_note(source: SourceNote, resolve_file: Resolver | None = None) -> Pars
     walker = _Walker(tokens, body.split("\n"), offset)
     walker.walk()
     title = note_title(source.path, walker.title)
+    if meta.deck is None:
+        meta = _target_deck(meta, walker.blocks, source.path, diagnostics)
     cards, card_tags, card_diagnostics = find_written_cards(
         tokens, body, offset, source.path, resolve_file
     )

@@ -36,6 +36,7 @@ PROPERTY_KEYS = frozenset(
 _QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
 _CLOZE_MARK = re.compile(r"\{\{c\d+::")
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
+_TARGET_DECK = re.compile(r"^\s*target deck\b", re.IGNORECASE)
 _TRAILING_BREAK = re.compile(r"(?:<br />\s*)+</p>")
 
 
@@ -203,6 +204,8 @@ class _CardFinder:
     def paragraph(self, index: int) -> None:
         inline = self.tokens[index]
         lines = inline.content.split("\n")
+        if _TARGET_DECK.match(lines[0]):
+            return  # obsidian-to-anki's deck directive (`TARGET DECK` + name), read by parse.py
         tag_line = _first_card_tag_line(inline.children)
         if tag_line is not None:
             tags = _card_tags(inline.children)
@@ -212,6 +215,12 @@ class _CardFinder:
             if tag_line == 0 and not _strip_tags(_first_line(inline.children)) and self.headings:
                 # `## Front` then a line `#card`: the heading is the front (flashcards-obsidian).
                 front = self.headings[-1][1]
+            cloze = render(front, self.path, self.resolve, cloze=True)
+            if "{{c" in cloze.html:
+                # A cloze needs no back: the next paragraph is not pulled in as its extra.
+                extra = render(back, self.path, self.resolve) if back.strip() else Rendered("", "")
+                self.add_cloze(cloze, extra.html, self.file_line(inline.map), "tag", extra)
+                return
             if not back.strip():
                 back_index = self.next_block(index + 2)
                 back = self.block_source(back_index) if back_index is not None else ""

@@ -562,3 +562,28 @@ def test_written_cards_never_raise_and_lines_are_in_the_file(lines: list[str]) -
         assert found.shape in ("basic", "reverse", "cloze")
     for diagnostic in result.diagnostics:
         assert 1 <= diagnostic.line <= total
+
+
+def test_target_deck_directive_names_the_deck_and_is_not_a_card() -> None:
+    from chaincards.document import SourceNote
+    from chaincards.parse import parse_note
+
+    for text in (
+        "TARGET DECK\nObsidian::Imported\n\nQ::A\n",
+        "TARGET DECK: Obsidian::Imported\n\nQ::A\n",
+    ):
+        result = parse_note(SourceNote("n.md", "v", text, 0))
+        assert result.note is not None
+        assert result.note.meta.deck == "Obsidian::Imported"
+        assert [c.front for c in result.note.cards] == ["<p>Q</p>"]
+
+
+def test_cloze_on_a_card_line_does_not_take_the_next_paragraph_as_extra() -> None:
+    from chaincards.document import SourceNote
+    from chaincards.parse import parse_note
+
+    text = "The ==sender== appends a ==checksum== #card\n\nUnrelated paragraph.\n"
+    note = parse_note(SourceNote("n.md", "v", text, 0)).note
+    assert note is not None
+    [card] = note.cards
+    assert card.shape == "cloze" and card.back == ""
