@@ -8,18 +8,15 @@ from __future__ import annotations
 import re
 import textwrap
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
 from markdown_it.token import Token
 
 from chaincards.cards.guid import normalise_key
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import CardShape, WrittenCard
-from chaincards.obsidian import obsidian_markdown
-from chaincards.obsidian.cloze import cloze_problem, curly_to_cloze, strip_cloze_markers
+from chaincards.obsidian.cloze import cloze_problem, strip_cloze_markers
 from chaincards.obsidian.inline_cards import find_separator
-from chaincards.obsidian.wikilinks import IMAGE_SUFFIXES
+from chaincards.render import Rendered, render
 
 Resolver = Callable[[str, str], "str | None"]
 
@@ -35,61 +32,7 @@ PROPERTY_KEYS = frozenset(
 )
 _QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
 _CLOZE_MARK = re.compile(r"\{\{c\d+::")
-_CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 _TARGET_DECK = re.compile(r"^\s*target deck\b", re.IGNORECASE)
-_TRAILING_BREAK = re.compile(r"(?:<br />\s*)+</p>")
-
-
-@dataclass
-class Rendered:
-    html: str
-    text: str
-    media: list[str] = field(default_factory=list)
-    missing_media: list[str] = field(default_factory=list)
-    block_ids: list[str] = field(default_factory=list)
-    tags: list[str] = field(default_factory=list)
-
-
-def render(
-    source: str, note_path: str, resolve_file: Resolver | None, *, cloze: bool = False
-) -> Rendered:
-    """Render a card side's Markdown to HTML, collecting media, block ids and tags on the way."""
-    md = obsidian_markdown()
-    env: dict[str, object] = {
-        "_md": md,
-        "note_path": note_path,
-        "resolve_file": resolve_file,
-        "cloze": cloze,
-    }
-    if cloze:
-        # Highlights continue after the highest explicit {{cN::}} so the two never share a number.
-        explicit = [int(n) for n in _CLOZE_NUMBER.findall(source)]
-        env["cloze_next"] = max(explicit, default=0) + 1
-    tokens = md.parse(source, env)
-    result = Rendered("", "")
-    texts: list[str] = []
-    next_cloze = int(env.get("cloze_next", 1)) + sum(  # type: ignore[call-overload]
-        1 for t in tokens if t.type == "inline" for c in t.children or [] if c.type == "mark_open"
-    )
-    for token in tokens:
-        for child in token.children or []:
-            if child.type == "block_id":
-                result.block_ids.append(child.content)
-            elif child.type == "obsidian_tag":
-                result.tags.append(child.content)
-            elif child.type == "text" and cloze and "{" in child.content:
-                child.content, next_cloze = curly_to_cloze(child.content, next_cloze)
-            if child.type in ("text", "code_inline") or _shows_text(child):
-                texts.append(child.content)
-        if token.type in ("fence", "code_block", "math_block"):
-            texts.append(token.content)
-    html = md.renderer.render(tokens, md.options, env).strip()
-    # A block id alone on the last line leaves a line break before </p>; drop it.
-    result.html = _TRAILING_BREAK.sub("</p>", html)
-    result.text = " ".join(" ".join(texts).split())
-    result.media = list(dict.fromkeys(env.get("media", [])))  # type: ignore[call-overload]
-    result.missing_media = list(env.get("missing_media", []))  # type: ignore[call-overload]
-    return result
 
 
 def callout_source(lines: list[str], span: list[int] | None, depth: int) -> str:
@@ -348,14 +291,6 @@ class _CardFinder:
                 media=tuple(dict.fromkeys(front.media + back.media)),
             )
         )
-
-
-def _shows_text(token: Token) -> bool:
-    """A link, or an embed of a note, shows its name; an embedded picture shows no text."""
-    if token.type != "wikilink":
-        return False
-    link = token.meta["link"]
-    return not link.embed or PurePosixPath(link.target).suffix.lower() not in IMAGE_SUFFIXES
 
 
 def _card_key(text: str, html: str) -> str:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from chaincards.document import ParseResult, SourceNote, WrittenCard
 from chaincards.media import package_media_name
 from chaincards.parse import parse_note
-from chaincards.written_cards import render
+from chaincards.render import render
 
 FRONTMATTER = "---\ncards-deck: Course::Chapter\ntags: [itil]\n---\n"
 
