@@ -283,7 +283,3 @@ def parse_note(source: SourceNote, resolve_file: Resolver | None = None) -> Pars
         title_line=walker.title_line,
     )
     return ParseResult(note, diagnostics)
-
-
-def parse_diagnostics_only(results: list[ParseResult]) -> list[Diagnostic]:
-    return [d for result in results for d in result.diagnostics]

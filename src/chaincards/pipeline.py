@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import glob
 import hashlib
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -197,7 +196,3 @@ def write_decks(
         if tick:
             tick(1)
     return reports
-
-
-def cards_by_kind(cards: list[CardNote]) -> Counter[str]:
-    return Counter(card.kind for card in cards)

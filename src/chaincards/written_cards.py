@@ -31,7 +31,6 @@ PROPERTY_KEYS = frozenset(
     ).split()
 )
 _QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
-_CLOZE_MARK = re.compile(r"\{\{c\d+::")
 _TARGET_DECK = re.compile(r"^\s*target deck\b", re.IGNORECASE)
 
 
@@ -363,4 +362,4 @@ def find_written_cards(
     return finder.cards, finder.card_tags, finder.diagnostics
 
 
-__all__ = ["CARD_TAGS", "_CLOZE_MARK", "callout_source", "find_written_cards", "render"]
+__all__ = ["CARD_TAGS", "Rendered", "callout_source", "find_written_cards", "render"]
