@@ -21,7 +21,7 @@ from chaincards.model import build_model, model_to_json
 from chaincards.parallel import default_jobs
 from chaincards.pipeline import check_vault, compile_vault, read_vault, write_decks
 from chaincards.progress import Progress
-from chaincards.reports import build_summary, model_tree, print_diagnostics
+from chaincards.reports import build_report, build_summary, model_tree, print_diagnostics
 from chaincards.vault import UsageError, vault_root_for
 
 app = typer.Typer(
@@ -122,6 +122,7 @@ def build(
     ] = None,
     strict: StrictOpt = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")] = False,
+    as_json: JsonOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every note again.")] = False,
     cache_dir: Annotated[
         Path | None,
@@ -182,10 +183,15 @@ def build(
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise _usage_error(f"--out {out}: cannot write: {reason}") from None
-    if not quiet:
+    code = exit_code(compilation.diagnostics, strict=strict)
+    if as_json:
+        typer.echo(
+            json.dumps(build_report(reports, compilation, code), indent=2, ensure_ascii=False)
+        )
+    elif not quiet:
         packages = [(r.path.name, r.written, r.cards) for r in reports]
         _stderr().print(build_summary(packages, compilation.diagnostics, compilation.quality))
-    raise typer.Exit(exit_code(compilation.diagnostics, strict=strict))
+    raise typer.Exit(code)
 
 
 @app.command()
@@ -230,6 +236,7 @@ def check(
 def inspect(
     package: Annotated[Path, typer.Argument(help="An .apkg file.")],
     samples: Annotated[int, typer.Option("--samples", min=0, help="Cards to show.")] = 3,
+    as_json: JsonOpt = False,
 ) -> None:
     """List the decks, notetypes, note and card counts of a package, and a few cards."""
     from chaincards.anki.inspect import read_package
@@ -240,6 +247,9 @@ def inspect(
         summary = read_package(package, samples)
     except ValueError as exc:
         raise _usage_error(f"{package}: {exc}") from None
+    if as_json:
+        typer.echo(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
+        return
     console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
     console.print(summary.render(samples), markup=False, soft_wrap=True)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from typing import Any
 
 from rich.console import Console, Group
 from rich.table import Table
@@ -42,6 +43,32 @@ def build_summary(
         f"{len(quality.self_answering)} front(s) showing their own answer",
     ]
     return Group(*lines)
+
+
+def build_report(reports: list[Any], compilation: Any, exit_code: int) -> dict[str, Any]:
+    """`build --json`: what was written, card counts per deck and kind, diagnostics, quality."""
+    packages = []
+    for report in reports:
+        decks: dict[str, Counter[str]] = defaultdict(Counter)
+        for card in report.cards:
+            decks[card.deck][card.kind] += 1
+        packages.append(
+            {
+                "path": str(report.path),
+                "written": report.written,
+                "notes": len(report.cards),
+                "decks": {
+                    deck: {"notes": sum(kinds.values()), "by_kind": dict(sorted(kinds.items()))}
+                    for deck, kinds in sorted(decks.items())
+                },
+            }
+        )
+    return {
+        "exit_code": exit_code,
+        "packages": packages,
+        "diagnostics": [d.to_json() for d in sorted(set(compilation.diagnostics))],
+        "quality": compilation.quality.to_json(),
+    }
 
 
 def _ends(item: Item) -> str:

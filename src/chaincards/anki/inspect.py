@@ -24,6 +24,20 @@ class PackageSummary:
         default_factory=list
     )  # deck, notetype, fields
 
+    def to_json(self) -> dict[str, object]:
+        return {
+            "package": self.path.name,
+            "notes": self.notes,
+            "cards": self.cards,
+            "decks": dict(sorted(self.decks.items())),
+            "notetypes": dict(sorted(self.notetypes.items())),
+            "media": self.media,
+            "samples": [
+                {"deck": deck, "notetype": notetype, "fields": fields}
+                for deck, notetype, fields in self.samples
+            ],
+        }
+
     def render(self, sample_count: int = 3) -> str:
         lines = [
             f"{self.path.name}: {self.notes} notes, {self.cards} cards, {len(self.media)} media"
