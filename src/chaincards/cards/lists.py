@@ -53,6 +53,12 @@ def list_cards(activity: Activity, direction: str, vault: Vault) -> list[CardNot
     label = "Inputs" if direction == "input" else "Outputs"
     kind = "inputs" if direction == "input" else "outputs"
     cards: list[CardNote] = []
+    # Each line is rendered once, shown and hidden, with its word count.
+    shown_lines = [_line(item, False) for item in items]
+    hidden_lines = [_line(item, True) for item in items]
+    counts = [_words(line) for line in shown_lines]
+    head = f"{label} of {strong(activity.name)} ({len(items)} in all):"
+    head_words = _words(head) + 4  # and "(N more not shown)"
     for index, item in enumerate(items):
         hidden = item.artifact or item.text
         # A neighbour that contains the hidden words would give the answer away: leave it out.
@@ -61,14 +67,12 @@ def list_cards(activity: Activity, direction: str, vault: Vault) -> list[CardNot
         # Fewer neighbours for long items: a front over ~60 words is read, not recalled.
         for size in range(MAX_NEIGHBOURS, -1, -2):
             shown = [others[i] for i in window(others, position, size)]
-            more = len(items) - len(shown)
-            lines = "".join(_line(items[i], i == index) for i in shown)
-            tail = f'<div class="cc-hint">({more} more not shown)</div>' if more else ""
-            text = (
-                f"{label} of {strong(activity.name)} ({len(items)} in all):<ul>{lines}</ul>{tail}"
-            )
-            if _words(text) <= MAX_FRONT_WORDS:
+            if head_words + sum(counts[i] for i in shown) <= MAX_FRONT_WORDS:
                 break
+        more = len(items) - len(shown)
+        lines = "".join(hidden_lines[i] if i == index else shown_lines[i] for i in shown)
+        tail = f'<div class="cc-hint">({more} more not shown)</div>' if more else ""
+        text = f"{head}<ul>{lines}</ul>{tail}"
         cards.append(
             vault.card(
                 kind=kind,
