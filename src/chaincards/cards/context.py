@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
@@ -18,12 +19,18 @@ def context_html(note: ParsedNote, section: tuple[str, ...]) -> str:
 
 def source_html(note: ParsedNote, line: int) -> str:
     """`path:line`, linked to the note in Obsidian (`obsidian://open` opens the vault's file)."""
-    file = note.path.removesuffix(".md")
-    vault = quote(note.source.vault_name, safe="")
+    return _source_prefix(note.source.vault_name, note.path) + f"{line}</a>"
+
+
+@lru_cache(maxsize=4096)
+def _source_prefix(vault_name: str, path: str) -> str:
+    file = path.removesuffix(".md")
+    vault = quote(vault_name, safe="")
     url = f"obsidian://open?vault={vault}&file={quote(file, safe='')}"
-    return f'<a href="{escape(url)}">{escape(note.path)}:{line}</a>'
+    return f'<a href="{escape(url)}">{escape(path)}:'
 
 
+@lru_cache(maxsize=65536)
 def anki_tag(tag: str) -> str:
     """Anki tags cannot hold spaces; Obsidian's nested `a/b` is Anki's hierarchical `a::b`."""
     tag = tag.strip().lstrip("#")
