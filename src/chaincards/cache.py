@@ -15,6 +15,7 @@ import pickle
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from chaincards import __version__
@@ -37,9 +38,27 @@ class RecordingResolver:
         return answer
 
 
+@lru_cache(maxsize=1)
+def tool_fingerprint() -> str:
+    """The version and a hash of chaincards' own code: a changed parser must not reuse old
+    results, even between two builds of one version (a developer's checkout)."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.css")):
+        with contextlib.suppress(OSError):
+            digest.update(source.relative_to(package).as_posix().encode() + source.read_bytes())
+    return digest.hexdigest()
+
+
 def entry_key(source: SourceNote) -> str:
     digest = hashlib.sha256()
-    for part in (__version__, str(_FORMAT), source.path, source.vault_name, str(source.mtime)):
+    for part in (
+        tool_fingerprint(),
+        str(_FORMAT),
+        source.path,
+        source.vault_name,
+        str(source.mtime),
+    ):
         digest.update(part.encode("utf-8") + b"\x00")
     digest.update((source.folder_deck or "").encode("utf-8") + b"\x00")
     digest.update(source.text.encode("utf-8"))

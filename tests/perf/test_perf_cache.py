@@ -82,7 +82,7 @@ def test_corrupt_entry_is_a_miss_not_an_error(tmp_path: Path) -> None:
 def test_tool_version_change_invalidates(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     index = VaultIndex(tmp_path)
     parse_notes([source()], index, ParseCache(tmp_path / "cache"), jobs=1)
-    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    monkeypatch.setattr(cache_module, "tool_fingerprint", lambda: "another chaincards")
     cache = ParseCache(tmp_path / "cache")
     parse_notes([source()], index, cache, jobs=1)
     assert (cache.hits, cache.misses) == (0, 1)

@@ -11,13 +11,13 @@ import os
 import tempfile
 from pathlib import Path
 
-from chaincards import __version__
 from chaincards.anki.notetypes import TEMPLATES_REVISED
+from chaincards.cache import tool_fingerprint
 from chaincards.cards.card import CardNote
 
 
 def inputs_digest(cards: list[CardNote], media_root: Path) -> str:
-    digest = hashlib.sha256(f"{__version__}\0{TEMPLATES_REVISED}\0".encode())
+    digest = hashlib.sha256(f"{tool_fingerprint()}\0{TEMPLATES_REVISED}\0".encode())
     for card in sorted(cards, key=lambda c: (c.deck, c.guid)):
         digest.update(repr(card).encode("utf-8"))  # the dataclass repr names every field
     for media in sorted({m for card in cards for m in card.media}):
