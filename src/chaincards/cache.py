@@ -13,15 +13,13 @@ import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from chaincards import __version__
-from chaincards.document import ParseResult, SourceNote
+from chaincards.document import FileResolver, ParseResult, SourceNote
 
-Resolver = Callable[[str, str], "str | None"]
 _FORMAT = 1
 
 
@@ -29,7 +27,7 @@ _FORMAT = 1
 class RecordingResolver:
     """Answers like the vault index and remembers every question, for the cache entry."""
 
-    resolve: Resolver
+    resolve: FileResolver
     asked: dict[tuple[str, str], str | None] = field(default_factory=dict)
 
     def __call__(self, target: str, from_note: str) -> str | None:
@@ -74,7 +72,7 @@ class ParseCache:
     def _file(self, key: str) -> Path:
         return self.folder / key[:2] / f"{key}.pickle"
 
-    def get(self, source: SourceNote, resolve: Resolver) -> ParseResult | None:
+    def get(self, source: SourceNote, resolve: FileResolver) -> ParseResult | None:
         try:
             with self._file(entry_key(source)).open("rb") as handle:
                 stored_format, asked, result = pickle.load(handle)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from chaincards.document import ParsedNote
 
 SEPARATOR = "::"
+# obsidian-to-anki's deck directive: `TARGET DECK: A::B`, or the name on the line after it.
+TARGET_DECK = re.compile(r"^\s*target deck\b:?\s*(.*)$", re.IGNORECASE)
 
 
 class DeckError(ValueError):
@@ -42,11 +45,16 @@ def deck_for(note: ParsedNote, default_deck: str) -> str:
     if note.meta.deck:
         return note.meta.deck
     if note.source.folder_deck:
-        try:
-            return validate_deck(note.source.folder_deck)[0]
-        except DeckError:
-            pass
+        return valid_deck_or(note.source.folder_deck, default_deck)
     return default_deck
+
+
+def valid_deck_or(name: str, fallback: str) -> str:
+    """`name` as a clean deck name, or `fallback` when it cannot be one (a folder name)."""
+    try:
+        return validate_deck(name)[0]
+    except DeckError:
+        return fallback
 
 
 def top_level(deck: str) -> str:

@@ -6,8 +6,12 @@ notes can be parsed in worker processes and cached.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
+
+# Where a link or embed target points inside the vault: (target, from note path) → vault path.
+FileResolver = Callable[[str, str], "str | None"]
 
 
 @dataclass(frozen=True)

@@ -4,19 +4,18 @@ lists, callouts and the cards the learner wrote.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from dataclasses import replace
 from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from markdown_it.token import Token
 
-from chaincards.decks import DeckError, validate_deck
+from chaincards.decks import TARGET_DECK, DeckError, validate_deck
 from chaincards.diagnostics import Diagnostic, Severity, warning
 from chaincards.document import (
     Block,
     Callout,
+    FileResolver,
     Heading,
     Link,
     ListBlock,
@@ -30,8 +29,6 @@ from chaincards.document import (
 from chaincards.meta import read_meta
 from chaincards.obsidian import obsidian_markdown
 from chaincards.written_cards import CARD_TAGS, callout_source, find_written_cards
-
-Resolver = Callable[[str, str], "str | None"]
 
 
 def plain_text(children: list[Token] | None) -> str:
@@ -222,15 +219,12 @@ def _freeze(item: list[object]) -> ListItem:
     return done[id(item)]
 
 
-_TARGET_DECK = re.compile(r"^target deck\b:?\s*(.*)$", re.IGNORECASE)
-
-
 def _target_deck(
     meta: NoteMeta, blocks: list[Block], path: str, diagnostics: list[Diagnostic]
 ) -> NoteMeta:
     """obsidian-to-anki's `TARGET DECK` line names the deck when there is no `cards-deck`."""
     for block in blocks:
-        found = _TARGET_DECK.match(block.text) if isinstance(block, Paragraph) else None
+        found = TARGET_DECK.match(block.text) if isinstance(block, Paragraph) else None
         if not found or not found.group(1).strip():
             continue
         try:
@@ -247,7 +241,7 @@ def note_title(path: str, heading_title: str | None) -> str:
     return heading_title or PurePosixPath(path).stem
 
 
-def parse_note(source: SourceNote, resolve_file: Resolver | None = None) -> ParseResult:
+def parse_note(source: SourceNote, resolve_file: FileResolver | None = None) -> ParseResult:
     """Parse a decoded note. Frontmatter errors skip the note; everything else is best effort."""
     meta, body, offset, diagnostics = read_meta(source.path, source.text)
     if any(d.severity is Severity.ERROR for d in diagnostics):

@@ -17,7 +17,7 @@ from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import QualityReport, quality_report
-from chaincards.decks import DeckError, validate_deck
+from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import Model, build_model, check_model
@@ -119,7 +119,7 @@ def compile_vault(
     progress: Progress | None = None,
 ) -> Compilation:
     parsed = read_vault(paths, include, skip, cache, jobs, progress)
-    deck = default_deck or _folder_deck(parsed.vault.name)
+    deck = default_deck or valid_deck_or(parsed.vault.name, "Default")
     compiled = CompiledCache(cache.folder.parent / "compiled.pickle") if cache else None
     key = _compiled_key(parsed, deck, kinds) if compiled else ""
     stored = compiled.get(key) if compiled else None
@@ -134,13 +134,6 @@ def compile_vault(
         if compiled:
             compiled.put(key, (cards, problems, quality))
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
-
-
-def _folder_deck(name: str) -> str:
-    try:
-        return validate_deck(name)[0]
-    except DeckError:
-        return "Default"
 
 
 def _compiled_key(parsed: ParsedVault, deck: str, kinds: tuple[str, ...]) -> str:

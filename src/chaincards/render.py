@@ -5,17 +5,15 @@ pictures it shows, its block ids, its tags and its plain text (for keys and chec
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from markdown_it.token import Token
 
+from chaincards.document import FileResolver
 from chaincards.obsidian import obsidian_markdown
 from chaincards.obsidian.cloze import curly_to_cloze
 from chaincards.obsidian.wikilinks import IMAGE_SUFFIXES
-
-Resolver = Callable[[str, str], "str | None"]
 
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 _TRAILING_BREAK = re.compile(r"(?:<br />\s*)+</p>")
@@ -32,7 +30,7 @@ class Rendered:
 
 
 def render(
-    source: str, note_path: str, resolve_file: Resolver | None, *, cloze: bool = False
+    source: str, note_path: str, resolve_file: FileResolver | None, *, cloze: bool = False
 ) -> Rendered:
     """Render a card side's Markdown to HTML, collecting media, block ids and tags on the way."""
     md = obsidian_markdown()

@@ -7,18 +7,16 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Callable
 
 from markdown_it.token import Token
 
 from chaincards.cards.guid import normalise_key
+from chaincards.decks import TARGET_DECK
 from chaincards.diagnostics import Diagnostic, warning
-from chaincards.document import CardShape, WrittenCard
+from chaincards.document import CardShape, FileResolver, WrittenCard
 from chaincards.obsidian.cloze import cloze_problem, strip_cloze_markers
 from chaincards.obsidian.inline_cards import find_separator
 from chaincards.render import Rendered, render
-
-Resolver = Callable[[str, str], "str | None"]
 
 REVERSE_TAGS = frozenset({"card-reverse", "card/reverse", "card-reversed", "card/reversed"})
 CARD_TAGS = frozenset({"card", "card-spaced", "card/spaced"}) | REVERSE_TAGS
@@ -31,7 +29,6 @@ PROPERTY_KEYS = frozenset(
     ).split()
 )
 _QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
-_TARGET_DECK = re.compile(r"^\s*target deck\b", re.IGNORECASE)
 
 
 def callout_source(lines: list[str], span: list[int] | None, depth: int) -> str:
@@ -53,7 +50,7 @@ class _CardFinder:
         lines: list[str],
         offset: int,
         path: str,
-        resolve: Resolver | None,
+        resolve: FileResolver | None,
     ) -> None:
         self.tokens, self.lines, self.offset, self.path = tokens, lines, offset, path
         self.resolve = resolve
@@ -146,7 +143,7 @@ class _CardFinder:
     def paragraph(self, index: int) -> None:
         inline = self.tokens[index]
         lines = inline.content.split("\n")
-        if _TARGET_DECK.match(lines[0]):
+        if TARGET_DECK.match(lines[0]):
             return  # obsidian-to-anki's deck directive (`TARGET DECK` + name), read by parse.py
         tag_line = _first_card_tag_line(inline.children)
         if tag_line is not None:
@@ -355,7 +352,7 @@ def _strip_tags(children: list[Token] | None) -> str:
 
 
 def find_written_cards(
-    tokens: list[Token], body: str, offset: int, path: str, resolve: Resolver | None
+    tokens: list[Token], body: str, offset: int, path: str, resolve: FileResolver | None
 ) -> tuple[list[WrittenCard], set[str], list[Diagnostic]]:
     finder = _CardFinder(tokens, body.split("\n"), offset, path, resolve)
     finder.run()
