@@ -118,7 +118,7 @@ class _CardFinder:
                     "card callout has no back: add a line '---' (or '?') between front and back",
                 )
                 return
-            self.add_cloze(rendered, "", line, "callout")
+            self.add_cloze(rendered, Rendered("", ""), line, "callout")
             return
         shape: CardShape = "reverse" if reverse or separator == "??" else "basic"
         self.add_basic(front, back, shape, line, token.map, "callout")
@@ -154,16 +154,14 @@ class _CardFinder:
             if tag_line == 0 and not _strip_tags(_first_line(inline.children)) and self.headings:
                 # `## Front` then a line `#card`: the heading is the front (flashcards-obsidian).
                 front = self.headings[-1][1]
-            cloze = render(front, self.path, self.resolve, cloze=True)
-            if "{{c" in cloze.html:
-                # A cloze needs no back: the next paragraph is not pulled in as its extra.
-                extra = render(back, self.path, self.resolve) if back.strip() else Rendered("", "")
-                self.add_cloze(cloze, extra.html, self.file_line(inline.map), "tag", extra)
+            line = self.file_line(inline.map)
+            # A cloze needs no back: the next paragraph is not pulled in as its extra.
+            if self.tag_cloze(front, back, line):
                 return
             if not back.strip():
                 back_index = self.next_block(index + 2)
                 back = self.block_source(back_index) if back_index is not None else ""
-            self.tag_card(front, back, shape, inline.map)
+            self.add_basic(front, back, shape, line, inline.map, "tag")
             return
         question = [i for i, line in enumerate(lines) if line.strip() in ("?", "??")]
         if question and 0 < question[0] < len(lines) - 1:
@@ -218,12 +216,17 @@ class _CardFinder:
     # -- card assembly -------------------------------------------------------------------------
     def tag_card(self, front: str, back: str, shape: CardShape, span: list[int] | None) -> None:
         line = self.file_line(span)
-        rendered = render(front, self.path, self.resolve, cloze=True)
-        if "{{c" in rendered.html:
-            extra = render(back, self.path, self.resolve) if back.strip() else Rendered("", "")
-            self.add_cloze(rendered, extra.html, line, "tag", extra)
-            return
-        self.add_basic(front, back, shape, line, span, "tag")
+        if not self.tag_cloze(front, back, line):
+            self.add_basic(front, back, shape, line, span, "tag")
+
+    def tag_cloze(self, front: str, back: str, line: int) -> bool:
+        """A `#card` front with highlights or clozes is a cloze card, its back the extra."""
+        text = render(front, self.path, self.resolve, cloze=True)
+        if "{{c" not in text.html:
+            return False
+        extra = render(back, self.path, self.resolve) if back.strip() else Rendered("", "")
+        self.add_cloze(text, extra, line, "tag")
+        return True
 
     def add_basic(
         self,
@@ -236,11 +239,8 @@ class _CardFinder:
     ) -> None:
         front_r = render(front, self.path, self.resolve)
         back_r = render(back, self.path, self.resolve)
-        for missing in front_r.missing_media + back_r.missing_media:
-            self.diagnostics.append(
-                warning(self.path, line, f"image not found in the vault: {missing}")
-            )
-        front_r.missing_media, back_r.missing_media = [], []
+        # Reported before the empty-side checks: a side that is only a missing picture is empty.
+        self.report_missing_media(line, front_r, back_r)
         if not front_r.html or not _visible(front_r):
             self.warn(span, "card has an empty front; skipped")
             return
@@ -249,29 +249,25 @@ class _CardFinder:
             return
         self.finish(shape, front_r, back_r, line, syntax, front_r.text)
 
-    def add_cloze(
-        self,
-        text: Rendered,
-        extra_html: str,
-        line: int,
-        syntax: str,
-        extra: Rendered | None = None,
-    ) -> None:
+    def add_cloze(self, text: Rendered, extra: Rendered, line: int, syntax: str) -> None:
         problem = cloze_problem(text.html)
         if problem:
             self.diagnostics.append(warning(self.path, line, f"{problem}; card skipped"))
             return
-        extra = extra or Rendered(extra_html, "")
+        self.report_missing_media(line, text, extra)
         self.finish("cloze", text, extra, line, syntax, strip_cloze_markers(text.text))
+
+    def report_missing_media(self, line: int, *sides: Rendered) -> None:
+        for side in sides:
+            self.diagnostics.extend(
+                warning(self.path, line, f"image not found in the vault: {missing}")
+                for missing in side.missing_media
+            )
 
     def finish(
         self, shape: CardShape, front: Rendered, back: Rendered, line: int, syntax: str, key: str
     ) -> None:
         block_ids = front.block_ids + back.block_ids
-        for missing in front.missing_media + back.missing_media:
-            self.diagnostics.append(
-                warning(self.path, line, f"image not found in the vault: {missing}")
-            )
         tags = [t for t in front.tags + back.tags if t.casefold() not in CARD_TAGS]
         self.card_tags.update(tags)
         self.cards.append(
