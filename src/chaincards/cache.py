@@ -48,6 +48,22 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
+def write_quietly(path: Path, data: bytes) -> None:
+    """Replace `path` atomically with `data`. Cache files only save time, so a failure to
+    write one is not an error: it is swallowed and no temporary file is left behind."""
+    temp: str | None = None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, path)
+    except OSError:
+        if temp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
 def entry_key(source: SourceNote) -> str:
     digest = hashlib.sha256()
     for part in (
@@ -91,21 +107,12 @@ class ParseCache:
     def put(
         self, source: SourceNote, asked: dict[tuple[str, str], str | None], result: ParseResult
     ) -> None:
-        path = self._file(entry_key(source))
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump((_FORMAT, asked, result), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, path)
-        except OSError:
-            # A cache that cannot be written only costs time on the next build.
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temp)
+        data = pickle.dumps((_FORMAT, asked, result), protocol=pickle.HIGHEST_PROTOCOL)
+        write_quietly(self._file(entry_key(source)), data)
 
 
 class CompiledCache:
-    """The last build's model and cards, reused when nothing they depend on has changed.
+    """The last build's cards, reused when nothing they depend on has changed.
 
     An unchanged rebuild then costs reading the notes and hashing them, not building the model
     and the cards again. One entry only: the previous build.
@@ -123,12 +130,6 @@ class CompiledCache:
         return value if (stored_format, stored_key) == (_FORMAT, key) else None
 
     def put(self, key: str, value: object) -> None:
-        try:
-            self.file.parent.mkdir(parents=True, exist_ok=True)
-            handle, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".", suffix=".tmp")
-            with os.fdopen(handle, "wb") as out:
-                pickle.dump((_FORMAT, key, value), out, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.file)
-        except OSError:
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(temp)
+        write_quietly(
+            self.file, pickle.dumps((_FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
+        )

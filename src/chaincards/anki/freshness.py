@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
 from chaincards.anki.notetypes import TEMPLATES_REVISED
-from chaincards.cache import tool_fingerprint
+from chaincards.cache import tool_fingerprint, write_quietly
 from chaincards.cards.card import CardNote
 
 
@@ -58,11 +56,6 @@ def remember(package: Path, digest: str, state: Path) -> None:
     sha = _file_digest(package)
     if sha is None:
         return
-    try:
-        state.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=state, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"inputs": digest, "sha256": sha}, out, sort_keys=True)
-        os.replace(temp, _record(state, package))
-    except OSError:
-        pass  # without the record the next build just writes the package again
+    # Without the record the next build just writes the package again.
+    record = json.dumps({"inputs": digest, "sha256": sha}, sort_keys=True)
+    write_quietly(_record(state, package), record.encode("utf-8"))
