@@ -29,7 +29,13 @@ class QualityReport:
 
 def _contains(haystack: str, needle: str) -> bool:
     needle = normalise_key(needle)
-    return len(needle) > 2 and f" {needle} " in f" {normalise_key(haystack)} "
+    if len(needle) <= 2:
+        return False
+    if haystack.isascii() and max(needle.split(), key=len) not in haystack.lower():
+        # Every word of an ASCII haystack's key is a substring of the lower-cased haystack, so
+        # a needle word missing there cannot be in the key: skip normalising the haystack.
+        return False
+    return f" {needle} " in f" {normalise_key(haystack)} "
 
 
 def _numbers(text: str) -> set[str]:

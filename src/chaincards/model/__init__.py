@@ -30,7 +30,7 @@ from chaincards.model.activities import (
     takeaway_purposes,
 )
 from chaincards.model.checks import check_model
-from chaincards.model.counterparts import Resolver, strip_period
+from chaincards.model.counterparts import Resolution, Resolver, strip_period
 from chaincards.model.export import model_to_json
 from chaincards.model.flows import build_flows
 from chaincards.model.names import content_words, dedupe, party_key
@@ -92,9 +92,15 @@ class _Parties:
         return tuple(parties)
 
 
-def _item(resolver: Resolver, item: ListItem, direction: Direction, path: str) -> Item:
+def _item(
+    resolver: Resolver,
+    item: ListItem,
+    direction: Direction,
+    path: str,
+    known: dict[int, Resolution],
+) -> Item:
     text = strip_period(item.text)
-    resolution = resolver.resolve(text, item.links)
+    resolution = known.get(id(item)) or resolver.resolve(text, item.links)
     return Item(
         text=text,
         artifact=resolution.artifact,
@@ -171,16 +177,21 @@ def build_model(notes: Iterable[ParsedNote]) -> Model:
     registry = Registry()
     for declaration in declared:
         registry.declare(declaration)
-    resolver = Resolver(registry.index())
+    first_index = registry.index()
+    resolver = Resolver(first_index)
+    first_pass: dict[int, Resolution] = {}  # by id() of the list item
     for declaration in declared:
         for item in (*declaration.inputs, *declaration.outputs):
             if item.links:
                 # Every linked name is recorded, so `[[Obtain and build]]` becomes an alias of a
                 # declared `Obtain or Build`; a name matching nothing becomes an activity.
                 resolution = resolver.resolve(strip_period(item.text), item.links)
+                first_pass[id(item)] = resolution
                 for name in resolution.linked_names:
                     registry.mention(name, Source(declaration.path, item.line))
     index = registry.index()
+    if index != first_index:
+        first_pass.clear()  # the mentions taught new names: resolve everything again
     resolver = Resolver(index)
     parties = _Parties()
     resolved: list[tuple[Entry, list[Item], list[Item]]] = []
@@ -188,9 +199,10 @@ def build_model(notes: Iterable[ParsedNote]) -> Model:
         inputs: list[Item] = []
         outputs: list[Item] = []
         for declaration in entry.ordered_declarations():
-            inputs.extend(_item(resolver, i, "input", declaration.path) for i in declaration.inputs)
+            path = declaration.path
+            inputs.extend(_item(resolver, i, "input", path, first_pass) for i in declaration.inputs)
             outputs.extend(
-                _item(resolver, i, "output", declaration.path) for i in declaration.outputs
+                _item(resolver, i, "output", path, first_pass) for i in declaration.outputs
             )
         for item in (*inputs, *outputs):
             for counterpart in item.counterparts:

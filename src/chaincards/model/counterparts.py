@@ -93,8 +93,11 @@ class Resolution:
     linked_names: tuple[str, ...] = ()  # link targets of linked activity counterparts
 
 
+_TRAILING_PERIODS = re.compile(r"[\s.]+$")
+
+
 def strip_period(text: str) -> str:
-    return re.sub(r"[\s.]+$", "", text.strip())
+    return _TRAILING_PERIODS.sub("", text.strip())
 
 
 def link_is_file(target: str) -> bool:
