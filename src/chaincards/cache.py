@@ -109,27 +109,3 @@ class ParseCache:
     ) -> None:
         data = pickle.dumps((_FORMAT, asked, result), protocol=pickle.HIGHEST_PROTOCOL)
         write_quietly(self._file(entry_key(source)), data)
-
-
-class CompiledCache:
-    """The last build's cards, reused when nothing they depend on has changed.
-
-    An unchanged rebuild then costs reading the notes and hashing them, not building the model
-    and the cards again. One entry only: the previous build.
-    """
-
-    def __init__(self, file: Path) -> None:
-        self.file = file
-
-    def get(self, key: str) -> object | None:
-        try:
-            with self.file.open("rb") as handle:
-                stored_format, stored_key, value = pickle.load(handle)
-        except Exception:  # missing or unreadable: build from scratch
-            return None
-        return value if (stored_format, stored_key) == (_FORMAT, key) else None
-
-    def put(self, key: str, value: object) -> None:
-        write_quietly(
-            self.file, pickle.dumps((_FORMAT, key, value), protocol=pickle.HIGHEST_PROTOCOL)
-        )

@@ -13,13 +13,12 @@ import typer
 from rich.console import Console
 
 from chaincards import __version__
-from chaincards.cache import ParseCache
 from chaincards.cards.generate import CARD_KINDS
 from chaincards.decks import DeckError, validate_deck
 from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
 from chaincards.parallel import default_jobs
-from chaincards.pipeline import check_vault, compile_vault, read_vault, write_decks
+from chaincards.pipeline import build_decks, check_vault, read_vault
 from chaincards.progress import Progress
 from chaincards.reports import build_report, build_summary, model_tree, print_diagnostics
 from chaincards.vault import UsageError, vault_root_for
@@ -158,39 +157,29 @@ def build(
     cache = cache_dir or root / ".chaincards-cache"
     with Progress(_stderr(), enabled=not quiet) as progress:
         try:
-            compilation = compile_vault(
+            result = build_decks(
                 targets,
-                tuple(include or ("*.md",)),
-                default_deck,
+                out,
+                include=tuple(include or ("*.md",)),
+                default_deck=default_deck,
                 skip=(out, cache),
                 kinds=kinds,
-                cache=None if no_cache else ParseCache(cache / "notes"),
+                single=single,
+                cache_folder=None if no_cache else cache,
                 jobs=jobs or default_jobs(),
                 progress=progress,
             )
         except UsageError as exc:
             raise _usage_error(str(exc)) from None
-        print_diagnostics(_stderr(), compilation.diagnostics)
-        try:
-            reports = write_decks(
-                compilation.cards,
-                out,
-                compilation.parsed.vault.root,
-                single,
-                progress,
-                state=None if no_cache else cache / "packages",
-            )
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise _usage_error(f"--out {out}: cannot write: {reason}") from None
-    code = exit_code(compilation.diagnostics, strict=strict)
+    print_diagnostics(_stderr(), result.diagnostics)
+    code = exit_code(result.diagnostics, strict=strict)
     if as_json:
-        typer.echo(
-            json.dumps(build_report(reports, compilation, code), indent=2, ensure_ascii=False)
-        )
+        typer.echo(json.dumps(build_report(result, code), indent=2, ensure_ascii=False))
     elif not quiet:
-        packages = [(r.path.name, r.written, r.cards) for r in reports]
-        _stderr().print(build_summary(packages, compilation.diagnostics, compilation.quality))
+        _stderr().print(build_summary(result))
     raise typer.Exit(code)
 
 

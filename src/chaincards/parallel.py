@@ -6,9 +6,12 @@ serial one.
 
 from __future__ import annotations
 
+import gc
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
 
 from chaincards.cache import ParseCache, RecordingResolver
 from chaincards.document import ParseResult, SourceNote
@@ -18,6 +21,9 @@ from chaincards.vault import VaultIndex
 # Below this many notes to parse, starting worker processes costs more than it saves.
 MIN_PARALLEL_NOTES = 64
 _worker_index: VaultIndex | None = None
+_T = TypeVar("_T")
+_R = TypeVar("_R")
+_forked_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
 def _start_worker(index: VaultIndex) -> None:
@@ -85,3 +91,44 @@ def parse_notes(
         parsed = (_parse_recorded(sources[i], index) for i in todo)
         _collect(todo, parsed, results, sources, cache, tick)
     return [result for result in results if result is not None]
+
+
+def _run_forked(position: int) -> object:
+    assert _forked_work is not None
+    work, items = _forked_work
+    return work(items[position])
+
+
+def run_each(
+    work: Callable[[_T], _R],
+    items: Sequence[_T],
+    jobs: int,
+    progress: Callable[[int], None] | None = None,
+) -> list[_R]:
+    """`[work(item) for item in items]`, in forked processes when there are cores and items.
+
+    Forked workers inherit `items` instead of receiving a pickled copy: the packages' cards are
+    most of a build's memory, and pickling them would cost about as much as writing them.
+    Without `fork` (Windows), or with one job, the items are worked through in this process.
+    """
+    global _forked_work
+    tick = progress or (lambda done: None)
+    if jobs < 2 or len(items) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        results = []
+        for item in items:
+            results.append(work(item))
+            tick(1)
+        return results
+    _forked_work = (work, items)
+    gc.freeze()  # keeps the collector from touching, and so copying, every inherited page
+    try:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(min(jobs, len(items))) as pool:
+            results = []
+            for result in pool.imap(_run_forked, range(len(items))):
+                results.append(result)
+                tick(1)
+            return results
+    finally:
+        gc.unfreeze()
+        _forked_work = None

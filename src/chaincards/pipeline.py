@@ -6,13 +6,15 @@ Each stage is a function over plain data; only `read_vault` and `write_decks` to
 from __future__ import annotations
 
 import glob
-import hashlib
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chaincards import build_record
 from chaincards.anki.freshness import inputs_digest, is_fresh, remember
 from chaincards.anki.package import package_file_name, package_groups, write_package
-from chaincards.cache import CompiledCache, ParseCache, entry_key
+from chaincards.build_record import PackageSummary
+from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
@@ -21,7 +23,7 @@ from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import Model, build_model, check_model
-from chaincards.parallel import parse_notes
+from chaincards.parallel import parse_notes, run_each
 from chaincards.progress import Progress
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
 
@@ -39,7 +41,7 @@ class Compilation:
     cards: list[CardNote]
     diagnostics: list[Diagnostic]
     default_deck: str
-    model: Model | None  # None when the cards came from the previous build unchanged
+    model: Model
     quality: QualityReport
 
 
@@ -50,17 +52,19 @@ class PackageReport:
     cards: list[CardNote] = field(default_factory=list)
 
 
-def read_vault(
-    paths: list[Path],
-    include: tuple[str, ...] = DEFAULT_INCLUDE,
-    skip: tuple[Path, ...] = (),
-    cache: ParseCache | None = None,
-    jobs: int = 1,
-    progress: Progress | None = None,
-) -> ParsedVault:
+@dataclass
+class LoadedVault:
+    vault: Vault
+    sources: list[SourceNote]
+    diagnostics: list[Diagnostic]  # files that could not be found, decoded or read
+
+
+def load_vault(
+    paths: list[Path], include: tuple[str, ...] = DEFAULT_INCLUDE, skip: tuple[Path, ...] = ()
+) -> LoadedVault:
+    """Find and decode the notes; file times capped by SOURCE_DATE_EPOCH."""
     vault = discover(paths, include, skip)
     diagnostics = list(vault.diagnostics)
-    notes: list[ParsedNote] = []
     epoch = source_date_epoch()
     if epoch is not None:
         times = vault.index.mtimes
@@ -71,12 +75,34 @@ def read_vault(
         diagnostics.extend(problems)
         if source is not None:
             sources.append(source)
-    tick = progress.start("parsing notes", len(sources)) if progress else None
-    for result in parse_notes(sources, vault.index, cache, jobs, tick):
+    return LoadedVault(vault, sources, diagnostics)
+
+
+def parse_vault(
+    loaded: LoadedVault,
+    cache: ParseCache | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> ParsedVault:
+    diagnostics = list(loaded.diagnostics)
+    notes: list[ParsedNote] = []
+    tick = progress.start("parsing notes", len(loaded.sources)) if progress else None
+    for result in parse_notes(loaded.sources, loaded.vault.index, cache, jobs, tick):
         diagnostics.extend(result.diagnostics)
         if result.note is not None:
             notes.append(result.note)
-    return ParsedVault(vault, notes, diagnostics)
+    return ParsedVault(loaded.vault, notes, diagnostics)
+
+
+def read_vault(
+    paths: list[Path],
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    skip: tuple[Path, ...] = (),
+    cache: ParseCache | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> ParsedVault:
+    return parse_vault(load_vault(paths, include, skip), cache, jobs, progress)
 
 
 def drop_duplicate_fronts(
@@ -119,31 +145,71 @@ def compile_vault(
     progress: Progress | None = None,
 ) -> Compilation:
     parsed = read_vault(paths, include, skip, cache, jobs, progress)
+    return compile_parsed(parsed, default_deck, kinds)
+
+
+def compile_parsed(
+    parsed: ParsedVault, default_deck: str | None, kinds: tuple[str, ...] = CARD_KINDS
+) -> Compilation:
+    """The model and its cards, duplicates dropped, with the quality report."""
     deck = default_deck or valid_deck_or(parsed.vault.name, "Default")
-    compiled = CompiledCache(cache.folder.parent / "compiled.pickle") if cache else None
-    key = _compiled_key(parsed, deck, kinds) if compiled else ""
-    stored = compiled.get(key) if compiled else None
-    if isinstance(stored, tuple):
-        model = None  # the cards are all a build needs; the model is not stored
-        cards, problems, quality = stored
-    else:
-        model = build_model(parsed.notes)
-        cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
-        cards, suppressed = drop_duplicate_fronts(cards, problems)
-        quality = quality_report(cards, suppressed)
-        if compiled:
-            compiled.put(key, (cards, problems, quality))
+    model = build_model(parsed.notes)
+    cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
+    cards, suppressed = drop_duplicate_fronts(cards, problems)
+    quality = quality_report(cards, suppressed)
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
 
 
-def _compiled_key(parsed: ParsedVault, deck: str, kinds: tuple[str, ...]) -> str:
-    """Everything the model and cards depend on: every note, every file's time, the options."""
-    digest = hashlib.sha256(f"{deck}\0{','.join(kinds)}\0".encode())
-    for note in parsed.notes:
-        digest.update(entry_key(note.source).encode())
-    for path, mtime in sorted(parsed.vault.index.mtimes.items()):
-        digest.update(f"{path}\0{mtime}\0".encode())
-    return digest.hexdigest()
+@dataclass
+class BuildResult:
+    packages: list[PackageSummary]
+    diagnostics: list[Diagnostic]
+    quality: QualityReport
+    reused: bool  # True when nothing changed since the last build, which was reported again
+
+
+def build_decks(
+    paths: list[Path],
+    out: Path,
+    *,
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    default_deck: str | None = None,
+    skip: tuple[Path, ...] = (),
+    kinds: tuple[str, ...] = CARD_KINDS,
+    single: str | None = None,
+    cache_folder: Path | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Notes in, packages out. With a cache folder, unchanged notes are not parsed again,
+    unchanged packages are not rewritten, and an unchanged vault is not even parsed."""
+    loaded = load_vault(paths, include, skip)
+    record = cache_folder / "build.pickle" if cache_folder else None
+    options = (str(out.resolve()), single or "", default_deck or "", ",".join(kinds))
+    key = (
+        build_record.build_key(loaded.sources, loaded.vault.index.mtimes, options) if record else ""
+    )
+    last = build_record.recall(record, key) if record else None
+    if last is not None:
+        diagnostics = loaded.diagnostics + last.diagnostics
+        return BuildResult(last.packages, diagnostics, last.quality, reused=True)
+    parse_cache = ParseCache(cache_folder / "notes") if cache_folder else None
+    parsed = parse_vault(loaded, parse_cache, jobs, progress)
+    compilation = compile_parsed(parsed, default_deck, kinds)
+    state = cache_folder / "packages" if cache_folder else None
+    reports = write_decks(compilation.cards, out, parsed.vault.root, single, progress, state, jobs)
+    packages = [PackageSummary(r.path, r.written, deck_counts(r.cards)) for r in reports]
+    if record:
+        found = compilation.diagnostics[len(loaded.diagnostics) :]
+        build_record.remember(record, key, packages, found, compilation.quality)
+    return BuildResult(packages, compilation.diagnostics, compilation.quality, reused=False)
+
+
+def deck_counts(cards: list[CardNote]) -> dict[str, dict[str, int]]:
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for card in cards:
+        counts[card.deck][card.kind] += 1
+    return {deck: dict(sorted(kinds.items())) for deck, kinds in sorted(counts.items())}
 
 
 def check_vault(parsed: ParsedVault) -> list[Diagnostic]:
@@ -168,24 +234,34 @@ def write_decks(
     single: str | None,
     progress: Progress | None = None,
     state: Path | None = None,
+    jobs: int = 1,
 ) -> list[PackageReport]:
     """Write one package per group; with a `state` folder, skip packages that would not change."""
-    reports: list[PackageReport] = []
-    groups = sorted(package_groups(cards, single).items())
-    tick = progress.start("writing packages", len(groups)) if progress else None
-    for name, group in groups:
+    plans: list[_PackagePlan] = []
+    for name, group in sorted(package_groups(cards, single).items()):
         path = out / (single if single else package_file_name(name))
         for stale in out.glob(f".{glob.escape(path.name)}.*.tmp"):
             # Left by a build that was killed while writing; never a finished package.
             stale.unlink(missing_ok=True)
-        digest = inputs_digest(group, media_root) if state else ""
-        if state and is_fresh(path, digest, state):
-            written = False
-        else:
-            written = write_package(group, path, media_root)
-            if state:
-                remember(path, digest, state)
-        reports.append(PackageReport(path, written, group))
-        if tick:
-            tick(1)
-    return reports
+        plans.append(_PackagePlan(path, group, media_root, state))
+    tick = progress.start("writing packages", len(plans)) if progress else None
+    written = run_each(_write_planned, plans, jobs, tick)
+    return [PackageReport(plan.path, w, plan.cards) for plan, w in zip(plans, written, strict=True)]
+
+
+@dataclass
+class _PackagePlan:
+    path: Path
+    cards: list[CardNote]
+    media_root: Path
+    state: Path | None
+
+
+def _write_planned(plan: _PackagePlan) -> bool:
+    digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
+    if plan.state and is_fresh(plan.path, digest, plan.state):
+        return False
+    written = write_package(plan.cards, plan.path, plan.media_root)
+    if plan.state:
+        remember(plan.path, digest, plan.state)
+    return written

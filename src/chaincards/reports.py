@@ -2,72 +2,60 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
 from typing import Any
 
 from rich.console import Console, Group
 from rich.table import Table
 from rich.tree import Tree
 
-from chaincards.cards.card import CardNote
-from chaincards.cards.quality import QualityReport
 from chaincards.diagnostics import Diagnostic, Severity
 from chaincards.model import ALL, Model
 from chaincards.model.types import Item
+from chaincards.pipeline import BuildResult
 
 
-def build_summary(
-    packages: list[tuple[str, bool, list[CardNote]]],
-    diagnostics: list[Diagnostic],
-    quality: QualityReport,
-) -> Group:
+def build_summary(result: BuildResult) -> Group:
     table = Table(title="chaincards build", title_justify="left")
     table.add_column("deck", overflow="fold")
     table.add_column("notes", justify="right")
     table.add_column("cards by kind", overflow="fold")
-    for name, written, cards in packages:
-        table.add_row(f"[bold]{name}[/] ({'written' if written else 'unchanged'})", "", "")
-        by_deck: dict[str, list[CardNote]] = defaultdict(list)
-        for card in cards:
-            by_deck[card.deck].append(card)
-        for deck, deck_cards in sorted(by_deck.items()):
-            kinds = Counter(card.kind for card in deck_cards)
-            text = ", ".join(f"{kind} {count}" for kind, count in sorted(kinds.items()))
-            table.add_row(f"  {deck}", str(len(deck_cards)), text)
-    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
-    warnings = len(diagnostics) - errors
+    for package in result.packages:
+        state = "written" if package.written else "unchanged"
+        table.add_row(f"[bold]{package.path.name}[/] ({state})", "", "")
+        for deck, kinds in package.decks.items():
+            text = ", ".join(f"{kind} {count}" for kind, count in kinds.items())
+            table.add_row(f"  {deck}", str(sum(kinds.values())), text)
+    errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
+    warnings = len(result.diagnostics) - errors
+    quality = result.quality
     lines = [
         table,
-        f"{len(packages)} package(s), {errors} error(s), {warnings} warning(s)",
+        f"{len(result.packages)} package(s), {errors} error(s), {warnings} warning(s)",
         f"card quality: {quality.suppressed_duplicates} duplicate(s) suppressed, "
         f"{len(quality.self_answering)} front(s) showing their own answer",
     ]
     return Group(*lines)
 
 
-def build_report(reports: list[Any], compilation: Any, exit_code: int) -> dict[str, Any]:
+def build_report(result: BuildResult, exit_code: int) -> dict[str, Any]:
     """`build --json`: what was written, card counts per deck and kind, diagnostics, quality."""
-    packages = []
-    for report in reports:
-        decks: dict[str, Counter[str]] = defaultdict(Counter)
-        for card in report.cards:
-            decks[card.deck][card.kind] += 1
-        packages.append(
-            {
-                "path": str(report.path),
-                "written": report.written,
-                "notes": len(report.cards),
-                "decks": {
-                    deck: {"notes": sum(kinds.values()), "by_kind": dict(sorted(kinds.items()))}
-                    for deck, kinds in sorted(decks.items())
-                },
-            }
-        )
+    packages = [
+        {
+            "path": str(package.path),
+            "written": package.written,
+            "notes": package.notes,
+            "decks": {
+                deck: {"notes": sum(kinds.values()), "by_kind": kinds}
+                for deck, kinds in package.decks.items()
+            },
+        }
+        for package in result.packages
+    ]
     return {
         "exit_code": exit_code,
         "packages": packages,
-        "diagnostics": [d.to_json() for d in sorted(set(compilation.diagnostics))],
-        "quality": compilation.quality.to_json(),
+        "diagnostics": [d.to_json() for d in sorted(set(result.diagnostics))],
+        "quality": result.quality.to_json(),
     }
 
 

@@ -1,0 +1,110 @@
+"""The last build, remembered: when no input changed and its packages are still on disk as
+written, a rebuild reports that build again instead of parsing, modelling and writing.
+
+The key covers everything a build reads (each note's path, time and text, every vault file's
+time, the options that shape the output, chaincards' own code). A package counts as still
+there when its size and time are unchanged or, failing that, its bytes hash the same. Any doubt
+(a missing, corrupt or foreign record) means a full build; the record only ever saves time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from chaincards.cache import entry_key, tool_fingerprint, write_quietly
+from chaincards.cards.quality import QualityReport
+from chaincards.diagnostics import Diagnostic
+from chaincards.document import SourceNote
+
+_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    path: Path
+    written: bool  # False when the package on disk already had exactly these bytes
+    decks: dict[str, dict[str, int]]  # deck → card kind → Anki notes
+
+    @property
+    def notes(self) -> int:
+        return sum(sum(kinds.values()) for kinds in self.decks.values())
+
+
+@dataclass(frozen=True)
+class _StoredPackage:
+    summary: PackageSummary
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Remembered:
+    packages: list[PackageSummary]  # all with written=False
+    diagnostics: list[Diagnostic]  # from parsing and compiling, not from reading files
+    quality: QualityReport
+
+
+def build_key(sources: list[SourceNote], mtimes: dict[str, int], options: tuple[str, ...]) -> str:
+    digest = hashlib.sha256(f"{_FORMAT}\0{tool_fingerprint()}\0".encode())
+    digest.update("\0".join(options).encode("utf-8", "surrogateescape") + b"\1")
+    for source in sources:
+        digest.update(entry_key(source).encode())
+    for path, mtime in sorted(mtimes.items()):
+        digest.update(f"{path}\0{mtime}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        with path.open("rb") as handle:
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return None
+
+
+def _still_there(stored: _StoredPackage) -> bool:
+    try:
+        stat = stored.summary.path.stat()
+    except OSError:
+        return False
+    if (stat.st_size, stat.st_mtime_ns) == (stored.size, stored.mtime_ns):
+        return True
+    # Touched but maybe not changed (a checkout, a restored CI cache): compare the bytes.
+    return stat.st_size == stored.size and _sha256(stored.summary.path) == stored.sha256
+
+
+def recall(file: Path, key: str) -> Remembered | None:
+    """The build recorded under `key`, if its packages are still exactly as it wrote them."""
+    try:
+        with file.open("rb") as handle:
+            stored_format, stored_key, packages, diagnostics, quality = pickle.load(handle)
+    except Exception:  # missing, truncated, from another version: build again
+        return None
+    if (stored_format, stored_key) != (_FORMAT, key):
+        return None
+    if not all(isinstance(p, _StoredPackage) and _still_there(p) for p in packages):
+        return None
+    return Remembered([p.summary for p in packages], diagnostics, quality)
+
+
+def remember(
+    file: Path,
+    key: str,
+    packages: list[PackageSummary],
+    diagnostics: list[Diagnostic],
+    quality: QualityReport,
+) -> None:
+    stored: list[_StoredPackage] = []
+    for package in packages:
+        sha = _sha256(package.path)
+        if sha is None:
+            return  # nothing reliable to remember
+        stat = package.path.stat()
+        summary = PackageSummary(package.path, False, package.decks)
+        stored.append(_StoredPackage(summary, stat.st_size, stat.st_mtime_ns, sha))
+    data = (_FORMAT, key, stored, diagnostics, quality)
+    write_quietly(file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
