@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import hashlib
 import pickle
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from chaincards.anki.manifest import Changes, manifest_path
 from chaincards.cache import entry_key, tool_fingerprint, write_quietly
 from chaincards.cards.quality import QualityReport
 from chaincards.diagnostics import Diagnostic
@@ -27,6 +28,7 @@ class PackageSummary:
     path: Path
     written: bool  # False when the package on disk already had exactly these bytes
     decks: dict[str, dict[str, int]]  # deck → card kind → Anki notes
+    changes: Changes = field(default_factory=Changes)  # since the previous build
 
     @property
     def notes(self) -> int:
@@ -71,6 +73,8 @@ def _still_there(stored: _StoredPackage) -> bool:
         stat = stored.summary.path.stat()
     except OSError:
         return False
+    if not manifest_path(stored.summary.path).is_file():
+        return False  # the next build writes it again
     if (stat.st_size, stat.st_mtime_ns) == (stored.size, stored.mtime_ns):
         return True
     # Touched but maybe not changed (a checkout, a restored CI cache): compare the bytes.

@@ -120,6 +120,9 @@ def build(
         ),
     ] = None,
     strict: StrictOpt = False,
+    changes: Annotated[
+        bool, typer.Option("--changes", help="List every note added, changed or removed.")
+    ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")] = False,
     as_json: JsonOpt = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every note again.")] = False,
@@ -177,9 +180,10 @@ def build(
     print_diagnostics(_stderr(), result.diagnostics)
     code = exit_code(result.diagnostics, strict=strict)
     if as_json:
-        typer.echo(json.dumps(build_report(result, code), indent=2, ensure_ascii=False))
+        report = build_report(result, code, list_changes=changes)
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
     elif not quiet:
-        _stderr().print(build_summary(result))
+        _stderr().print(build_summary(result, list_changes=changes))
     raise typer.Exit(code)
 
 

@@ -12,7 +12,15 @@ from pathlib import Path
 
 from chaincards import build_record
 from chaincards.anki.freshness import inputs_digest, is_fresh, remember
-from chaincards.anki.package import package_file_name, package_groups, write_package
+from chaincards.anki.manifest import (
+    Changes,
+    compare,
+    entries_for,
+    manifest_path,
+    read_manifest,
+    write_manifest,
+)
+from chaincards.anki.package import note_ids, package_file_name, package_groups, write_package
 from chaincards.build_record import PackageSummary
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
@@ -22,6 +30,7 @@ from chaincards.cards.quality import QualityReport, quality_report
 from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
+from chaincards.git_times import committed_times
 from chaincards.model import Model, build_model, check_model
 from chaincards.parallel import parse_notes, run_each
 from chaincards.progress import Progress
@@ -50,6 +59,7 @@ class PackageReport:
     path: Path
     written: bool  # False when the package on disk already had exactly these bytes
     cards: list[CardNote] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)  # against the previous manifest
 
 
 @dataclass
@@ -62,16 +72,20 @@ class LoadedVault:
 def load_vault(
     paths: list[Path], include: tuple[str, ...] = DEFAULT_INCLUDE, skip: tuple[Path, ...] = ()
 ) -> LoadedVault:
-    """Find and decode the notes; file times capped by SOURCE_DATE_EPOCH."""
+    """Find and decode the notes. File times come from git for files unchanged since their
+    last commit, else from the file system; SOURCE_DATE_EPOCH caps them."""
     vault = discover(paths, include, skip)
     diagnostics = list(vault.diagnostics)
+    committed = committed_times(vault.root)
+    times = vault.index.mtimes
+    times.update((path, time) for path, time in committed.items() if path in times)
     epoch = source_date_epoch()
     if epoch is not None:
-        times = vault.index.mtimes
         vault.index.mtimes = {path: min(time, epoch) for path, time in times.items()}
     sources: list[SourceNote] = []
     for path in vault.note_files:
-        source, problems = read_note(path, vault.root, vault.name, epoch)
+        rel = path.relative_to(vault.root).as_posix()
+        source, problems = read_note(path, vault.root, vault.name, epoch, committed.get(rel))
         diagnostics.extend(problems)
         if source is not None:
             sources.append(source)
@@ -198,7 +212,7 @@ def build_decks(
     compilation = compile_parsed(parsed, default_deck, kinds)
     state = cache_folder / "packages" if cache_folder else None
     reports = write_decks(compilation.cards, out, parsed.vault.root, single, progress, state, jobs)
-    packages = [PackageSummary(r.path, r.written, deck_counts(r.cards)) for r in reports]
+    packages = [PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes) for r in reports]
     if record:
         found = compilation.diagnostics[len(loaded.diagnostics) :]
         build_record.remember(record, key, packages, found, compilation.quality)
@@ -245,8 +259,11 @@ def write_decks(
             stale.unlink(missing_ok=True)
         plans.append(_PackagePlan(path, group, media_root, state))
     tick = progress.start("writing packages", len(plans)) if progress else None
-    written = run_each(_write_planned, plans, jobs, tick)
-    return [PackageReport(plan.path, w, plan.cards) for plan, w in zip(plans, written, strict=True)]
+    done = run_each(_write_planned, plans, jobs, tick)
+    return [
+        PackageReport(plan.path, written, plan.cards, changes)
+        for plan, (written, changes) in zip(plans, done, strict=True)
+    ]
 
 
 @dataclass
@@ -257,11 +274,16 @@ class _PackagePlan:
     state: Path | None
 
 
-def _write_planned(plan: _PackagePlan) -> bool:
+def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
     digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
     if plan.state and is_fresh(plan.path, digest, plan.state):
-        return False
-    written = write_package(plan.cards, plan.path, plan.media_root)
-    if plan.state:
-        remember(plan.path, digest, plan.state)
-    return written
+        written = False
+    else:
+        written = write_package(plan.cards, plan.path, plan.media_root)
+        if plan.state:
+            remember(plan.path, digest, plan.state)
+    manifest = manifest_path(plan.path)
+    previous = read_manifest(manifest)
+    entries = entries_for(plan.cards, note_ids(plan.cards), previous)
+    write_manifest(manifest, plan.path.name, entries)
+    return written, compare(previous, entries)

@@ -5,31 +5,51 @@ from __future__ import annotations
 from typing import Any
 
 from rich.console import Console, Group
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from rich.tree import Tree
 
+from chaincards.anki.manifest import Changes
 from chaincards.diagnostics import Diagnostic, Severity
 from chaincards.model import ALL, Model
 from chaincards.model.types import Item
 from chaincards.pipeline import BuildResult
 
 
-def build_summary(result: BuildResult) -> Group:
+def build_summary(result: BuildResult, list_changes: bool = False) -> Group:
     table = Table(title="chaincards build", title_justify="left")
     table.add_column("deck", overflow="fold")
     table.add_column("notes", justify="right")
+    table.add_column("changes", justify="right")
     table.add_column("cards by kind", overflow="fold")
     for package in result.packages:
         state = "written" if package.written else "unchanged"
-        table.add_row(f"[bold]{package.path.name}[/] ({state})", "", "")
+        table.add_row(f"[bold]{escape(package.path.name)}[/] ({state})", "", "", "")
+        changed = package.changes.by_deck()
         for deck, kinds in package.decks.items():
             text = ", ".join(f"{kind} {count}" for kind, count in kinds.items())
-            table.add_row(f"  {deck}", str(sum(kinds.values())), text)
+            counts = _change_counts(*changed.get(deck, (0, 0, 0)))
+            table.add_row(f"  {escape(deck)}", str(sum(kinds.values())), counts, text)
+        for deck, (_, _, removed) in changed.items():
+            if deck not in package.decks:  # every note of the deck is gone
+                table.add_row(f"  {escape(deck)}", "0", _change_counts(0, 0, removed), "")
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
     warnings = len(result.diagnostics) - errors
     quality = result.quality
-    lines = [
-        table,
+    lines: list[Any] = [table]
+    for package in result.packages:
+        if list_changes:
+            lines += _change_lines(package.changes)
+        if package.changes.removed:
+            lines.append(
+                Text(
+                    f"{len(package.changes.removed)} note(s) removed from {package.path.name}: "
+                    "an import cannot delete them from Anki. Find them in Anki's browser with: "
+                    + package.changes.removed_search()
+                )
+            )
+    lines += [
         f"{len(result.packages)} package(s), {errors} error(s), {warnings} warning(s)",
         f"card quality: {quality.suppressed_duplicates} duplicate(s) suppressed, "
         f"{len(quality.self_answering)} front(s) showing their own answer",
@@ -37,22 +57,47 @@ def build_summary(result: BuildResult) -> Group:
     return Group(*lines)
 
 
-def build_report(result: BuildResult, exit_code: int) -> dict[str, Any]:
-    """`build --json`: what was written, card counts per deck and kind, diagnostics, quality."""
-    packages = [
-        {
-            "path": str(package.path),
-            "written": package.written,
-            "notes": package.notes,
-            "decks": {
-                deck: {"notes": sum(kinds.values()), "by_kind": kinds}
-                for deck, kinds in package.decks.items()
-            },
+def _change_counts(new: int, changed: int, removed: int) -> str:
+    return f"+{new} ~{changed} -{removed}"
+
+
+def _change_lines(changes: Changes) -> list[Text]:
+    lines = []
+    for mark, entries in (("+", changes.new), ("~", changes.changed), ("-", changes.removed)):
+        for entry in sorted(entries, key=lambda e: (e.deck, e.source, e.guid)):
+            lines.append(Text(f"{mark} {entry.deck}  {entry.source}  {entry.kind}: {entry.front}"))
+    return lines
+
+
+def build_report(result: BuildResult, exit_code: int, list_changes: bool = False) -> dict[str, Any]:
+    """`build --json`: what was written, card counts per deck and kind, changes since the last
+    build, diagnostics, quality."""
+    packages = []
+    for package in result.packages:
+        changes = package.changes
+        summary: dict[str, Any] = {
+            "new": len(changes.new),
+            "changed": len(changes.changed),
+            "removed": len(changes.removed),
+            "removed_search": changes.removed_search(),
         }
-        for package in result.packages
-    ]
+        if list_changes:
+            summary |= changes.to_json()
+        packages.append(
+            {
+                "path": str(package.path),
+                "written": package.written,
+                "notes": package.notes,
+                "decks": {
+                    deck: {"notes": sum(kinds.values()), "by_kind": kinds}
+                    for deck, kinds in package.decks.items()
+                },
+                "changes": summary,
+            }
+        )
     return {
         "exit_code": exit_code,
+        "reused_last_build": result.reused,
         "packages": packages,
         "diagnostics": [d.to_json() for d in sorted(set(result.diagnostics))],
         "quality": result.quality.to_json(),

@@ -181,9 +181,16 @@ def _walk(top: Path, skip: set[Path]) -> list[str]:
 
 
 def read_note(
-    path: Path, root: Path, vault_name: str, epoch: int | None = None
+    path: Path,
+    root: Path,
+    vault_name: str,
+    epoch: int | None = None,
+    committed: int | None = None,
 ) -> tuple[SourceNote | None, list[Diagnostic]]:
-    """Decode one note file. Not UTF-8, binary or unreadable files are errors, never guesses."""
+    """Decode one note file. Not UTF-8, binary or unreadable files are errors, never guesses.
+
+    The note's time is `committed` (its last commit, when unchanged since) or its mtime.
+    """
     rel = path.relative_to(root).as_posix()
     try:
         stat = path.stat()
@@ -210,7 +217,7 @@ def read_note(
         line = text.count("\n", 0, first.start()) + 1 if first else 1
         problems.append(warning(rel, line, "control characters removed"))
         text = _CONTROL.sub("", text)
-    mtime = int(stat.st_mtime)
+    mtime = int(stat.st_mtime) if committed is None else committed
     if epoch is not None:
         mtime = min(mtime, epoch)
     folder = PurePosixPath(rel).parent

@@ -305,7 +305,7 @@ class Built:
         self.vault = copy_vault(root)
         self.out = root / "out"
         self.result = CliRunner().invoke(app, ["build", str(self.vault), "--out", str(self.out)])
-        self.packages = sorted(self.out.iterdir())
+        self.packages = sorted(self.out.glob("*.apkg"))
         self.cards, self.media, self.media_dir = import_all(root / "anki", self.packages)
 
 
@@ -463,7 +463,7 @@ def test_single_package_holds_every_deck(built: Built, tmp_path: Path) -> None:
         app, ["build", str(built.vault), "--out", str(out), "--single", "all.apkg", "-q"]
     )
     assert result.exit_code == 0, result.output
-    assert [p.name for p in out.iterdir()] == ["all.apkg"]
+    assert [p.name for p in out.glob("*.apkg")] == ["all.apkg"]
     cards, media, _ = import_all(tmp_path / "anki", [out / "all.apkg"])
     assert dict(Counter(c["deck"] for c in cards)) == EXPECTED_DECK_CARDS
     assert media == built.media
@@ -475,10 +475,10 @@ def test_default_deck_option(built: Built, tmp_path: Path) -> None:
         app, ["build", str(built.vault), "--out", str(out), "--default-deck", "Misc", "-q"]
     )
     assert result.exit_code == 0, result.output
-    assert {p.name for p in out.iterdir()} == EXPECTED_PACKAGES - {"dialect_vault.apkg"} | {
+    assert {p.name for p in out.glob("*.apkg")} == EXPECTED_PACKAGES - {"dialect_vault.apkg"} | {
         "Misc.apkg"
     }
-    cards, _, _ = import_all(tmp_path / "anki", sorted(out.iterdir()))
+    cards, _, _ = import_all(tmp_path / "anki", sorted(out.glob("*.apkg")))
     expected = dict(EXPECTED_DECK_CARDS)
     expected["Misc"] = expected.pop("dialect_vault")
     assert dict(Counter(c["deck"] for c in cards)) == expected
@@ -501,7 +501,7 @@ def test_python_m_chaincards_in_a_real_process(built: Built, tmp_path: Path) -> 
     assert process.returncode == 0, process.stderr
     assert "Traceback" not in process.stdout + process.stderr
     assert diagnostics(process.stderr) == []
-    packages = sorted((tmp_path / "decks").iterdir())
+    packages = sorted((tmp_path / "decks").glob("*.apkg"))
     assert {p.name for p in packages} == EXPECTED_PACKAGES
     # Same notes, same times: the same bytes as the in-process build of another copy.
     assert {p.name: sha(p) for p in packages} == {p.name: sha(p) for p in built.packages}
@@ -519,7 +519,7 @@ def build_one(tmp_path: Path, note: str) -> tuple[Any, list[dict[str, Any]]]:
     (vault / "Note.md").write_text(note, encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(vault), "--out", str(out), "-q"])
-    cards, _, _ = import_all(tmp_path / "anki", sorted(out.iterdir()) if out.is_dir() else [])
+    cards, _, _ = import_all(tmp_path / "anki", sorted(out.glob("*.apkg")) if out.is_dir() else [])
     return result, cards
 
 

@@ -67,7 +67,10 @@ def test_clean_build_exits_0(tmp_path: Path) -> None:
     assert process.returncode == 0, process.stderr
     assert diagnostic_lines(process.stderr) == []
     assert "2 package(s), 0 error(s), 0 warning(s)" in process.stderr
-    assert sorted(p.name for p in (tmp_path / "decks").iterdir()) == ["Course.apkg", "vault.apkg"]
+    assert sorted(p.name for p in (tmp_path / "decks").glob("*.apkg")) == [
+        "Course.apkg",
+        "vault.apkg",
+    ]
 
 
 def test_note_error_exits_1_and_the_other_notes_still_compile(tmp_path: Path) -> None:

@@ -1152,7 +1152,7 @@ def read_package(path: Path) -> Package:
             names = {int(k): v["name"] for k, v in models.items()}
             rows = conn.execute(
                 "SELECT n.guid, n.mid, n.tags, n.flds, min(c.did) FROM notes n "
-                "JOIN cards c ON c.nid = n.id GROUP BY n.id ORDER BY n.id"
+                "JOIN cards c ON c.nid = n.id GROUP BY n.id ORDER BY min(c.due), n.id"
             ).fetchall()
         finally:
             conn.close()

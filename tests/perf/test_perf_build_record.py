@@ -35,7 +35,9 @@ def build(vault: Path, out: Path, *extra: str) -> dict[str, object]:
 
 
 def digests(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.apkg"))
+    }
 
 
 def test_unchanged_rebuild_reports_the_last_build_without_parsing(
@@ -49,10 +51,16 @@ def test_unchanged_rebuild_reports_the_last_build_without_parsing(
     again = build(vault, out)
     assert digests(out) == before
     assert [p["written"] for p in again["packages"]] == [False, False]
+    assert (first["reused_last_build"], again["reused_last_build"]) == (False, True)
+    assert [p["changes"]["new"] for p in first["packages"]] == [3, 3]
+    assert all(not any(p["changes"][k] for k in ("new", "changed", "removed"))
+               for p in again["packages"])  # fmt: skip
     # Same counts, decks and diagnostics as the build that wrote the packages.
     for report in (first, again):
+        report.pop("reused_last_build")
         for package in report["packages"]:
             package.pop("written")
+            package.pop("changes")
     assert again == first
 
 
@@ -61,7 +69,7 @@ def test_touched_package_with_the_same_bytes_is_still_the_last_build(
 ) -> None:
     vault, out = make_vault(tmp_path), tmp_path / "out"
     build(vault, out)
-    for package in out.iterdir():
+    for package in out.glob("*.apkg"):
         os.utime(package, ns=(1, 1))  # a checkout or a restored CI cache does this
     monkeypatch.setattr(pipeline, "parse_vault", lambda *a, **k: pytest.fail("parsed again"))
     assert not any(p["written"] for p in build(vault, out)["packages"])
@@ -71,7 +79,7 @@ def test_a_damaged_or_deleted_package_is_written_again(tmp_path: Path) -> None:
     vault, out = make_vault(tmp_path), tmp_path / "out"
     build(vault, out)
     before = digests(out)
-    damaged, deleted = sorted(out.iterdir())
+    damaged, deleted = sorted(out.glob("*.apkg"))
     damaged.write_bytes(damaged.read_bytes()[:-1] + b"!")
     deleted.unlink()
     report = build(vault, out)

@@ -97,7 +97,9 @@ def test_unwritable_cache_folder_only_costs_time(tmp_path: Path) -> None:
 
 
 def digest(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.apkg"))
+    }
 
 
 def test_parallel_and_serial_builds_are_byte_identical(tmp_path: Path) -> None:
@@ -141,10 +143,10 @@ def test_unchanged_rebuild_does_not_rewrite_and_an_edit_rewrites_only_its_deck(
     def build() -> dict[str, int]:
         result = runner.invoke(app, ["build", str(vault), "-o", str(out), "-q"])
         assert result.exit_code == 0, result.output
-        return {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+        return {p.name: p.stat().st_mtime_ns for p in out.glob("*.apkg")}
 
     first = build()
-    for path in out.iterdir():  # make any rewrite visible in the file time
+    for path in out.glob("*.apkg"):  # make any rewrite visible in the file time
         os.utime(path, ns=(1, 1))
     assert build() == dict.fromkeys(first, 1)
     other.write_text(NOTE.replace("C::D", "E::F").format(n="edited"), encoding="utf-8")

@@ -8,6 +8,7 @@ one is newer, so each row has to carry its source note's own modification time i
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -179,7 +180,7 @@ def _write_collection(db_path: Path, rows: list[_Row]) -> None:
                 json.dumps(models, sort_keys=True, ensure_ascii=False),
             ),
         )
-        _write_notes(conn, rows, mids, base_id=max(stamp * 1000, _MIN_ID))
+        _write_notes(conn, rows, mids)
         # Building the indexes once over all rows is cheaper than updating them row by row.
         conn.executescript(_INDEXES)
         conn.commit()
@@ -187,16 +188,35 @@ def _write_collection(db_path: Path, rows: list[_Row]) -> None:
         conn.close()
 
 
-def _write_notes(
-    conn: sqlite3.Connection, rows: list[_Row], mids: dict[str, int], base_id: int
-) -> None:
+def note_ids(cards: Iterable[CardNote]) -> dict[str, int]:
+    """GUID → the note id the package gives it: the same on every build of the same card.
+
+    Anki keeps a package's note id when a note is new to the collection, so a stable id lets
+    an instructor find a removed note later (`nid:` in Anki's browser). The id is the note's
+    time in milliseconds plus an offset from its GUID (Anki shows it as the creation time);
+    a clash within the package moves on to the next free id, in GUID order.
+    """
+    ids: dict[str, int] = {}
+    used: set[int] = set()
+    for card in sorted(cards, key=lambda c: c.guid):
+        offset = int.from_bytes(hashlib.sha256(card.guid.encode("utf-8")).digest()[:4], "big")
+        note_id = max(card.mod * 1000, _MIN_ID) + offset % 1000
+        while note_id in used:
+            note_id += 1
+        used.add(note_id)
+        ids[card.guid] = note_id
+    return ids
+
+
+def _write_notes(conn: sqlite3.Connection, rows: list[_Row], mids: dict[str, int]) -> None:
     notes: list[tuple[object, ...]] = []
     cards: list[tuple[object, ...]] = []
+    ids = note_ids(row.card for row in rows)
+    card_ids: set[int] = set()
     tag_fields: dict[tuple[str, ...], str] = {}
-    card_id = base_id
     for position, row in enumerate(rows, start=1):
         card = row.card
-        note_id = base_id + position - 1
+        note_id = ids[card.guid]
         tags = tag_fields.get(card.tags)
         if tags is None:
             tags = f" {' '.join(sorted(set(card.tags)))} " if card.tags else ""
@@ -207,9 +227,12 @@ def _write_notes(
         )
         did = _deck_id(card.deck)
         for ord_ in row.ords:
+            card_id = note_id + ord_  # Anki reads card ids as creation times too
+            while card_id in card_ids:
+                card_id += 1
+            card_ids.add(card_id)
             # type 0 / queue 0: a new card; due is its position in the new-card queue.
             cards.append((card_id, note_id, did, ord_, card.mod, -1, 0, 0, position, *_NO_HISTORY))
-            card_id += 1
     conn.executemany("INSERT INTO notes VALUES (?,?,?,?,?,?,?,?,?,?,?)", notes)
     conn.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
 

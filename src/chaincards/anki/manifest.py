@@ -1,0 +1,146 @@
+"""The manifest next to each package: every note's GUID, kind, source and content hash.
+
+Comparing a build's manifest with the previous one tells an instructor what learners will see
+change: notes added, changed and removed. An import can add and update notes but never delete
+them, so removed notes are listed with the Anki search that finds them (`nid:` with every note
+id the note ever had in a package; ids are kept across builds in the manifest).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chaincards.anki.notetypes import fields_for
+from chaincards.cache import write_quietly
+from chaincards.cards.card import CardNote
+from chaincards.cards.guid import normalise_key
+
+_FORMAT = 1
+SUFFIX = ".chaincards.json"
+_FRONT_CHARS = 120  # enough to recognise a card in a change list
+
+
+@dataclass(frozen=True)
+class Entry:
+    guid: str
+    deck: str
+    kind: str
+    source: str  # path:line
+    hash: str  # of everything the learner's note holds
+    front: str  # normalised front text, shortened
+    ids: tuple[int, ...]  # every note id this GUID has had in a package, oldest first
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "guid": self.guid,
+            "deck": self.deck,
+            "kind": self.kind,
+            "source": self.source,
+            "hash": self.hash,
+            "front": self.front,
+            "ids": list(self.ids),
+        }
+
+
+@dataclass
+class Changes:
+    new: list[Entry] = field(default_factory=list)
+    changed: list[Entry] = field(default_factory=list)
+    removed: list[Entry] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.new or self.changed or self.removed)
+
+    def removed_search(self) -> str:
+        """The Anki browser search that finds the removed notes."""
+        ids = sorted({i for entry in self.removed for i in entry.ids})
+        return f"nid:{','.join(map(str, ids))}" if ids else ""
+
+    def by_deck(self) -> dict[str, tuple[int, int, int]]:
+        counts: dict[str, list[int]] = {}
+        for slot, entries in enumerate((self.new, self.changed, self.removed)):
+            for entry in entries:
+                counts.setdefault(entry.deck, [0, 0, 0])[slot] += 1
+        return {deck: (n, c, r) for deck, (n, c, r) in sorted(counts.items())}
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "new": [e.to_json() for e in self.new],
+            "changed": [e.to_json() for e in self.changed],
+            "removed": [e.to_json() for e in self.removed],
+            "removed_search": self.removed_search(),
+        }
+
+
+def manifest_path(package: Path) -> Path:
+    return package.with_name(package.name.removesuffix(".apkg") + SUFFIX)
+
+
+def content_hash(card: CardNote) -> str:
+    digest = hashlib.sha256()
+    for part in (card.shape, card.deck, " ".join(sorted(card.tags)), *fields_for(card)):
+        digest.update(part.encode("utf-8") + b"\x1f")
+    return digest.hexdigest()[:16]
+
+
+def entries_for(
+    cards: Iterable[CardNote], ids: dict[str, int], previous: dict[str, Entry]
+) -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    for card in sorted(cards, key=lambda c: c.guid):
+        earlier = previous.get(card.guid)
+        history = earlier.ids if earlier else ()
+        note_id = ids[card.guid]
+        entries[card.guid] = Entry(
+            guid=card.guid,
+            deck=card.deck,
+            kind=card.kind,
+            source=card.origin,
+            hash=content_hash(card),
+            front=normalise_key(card.front)[:_FRONT_CHARS],
+            ids=history if note_id in history else (*history, note_id),
+        )
+    return entries
+
+
+def compare(previous: dict[str, Entry], current: dict[str, Entry]) -> Changes:
+    changes = Changes()
+    for guid, entry in current.items():
+        before = previous.get(guid)
+        if before is None:
+            changes.new.append(entry)
+        elif before.hash != entry.hash:
+            changes.changed.append(entry)
+    changes.removed = [entry for guid, entry in previous.items() if guid not in current]
+    return changes
+
+
+def read_manifest(path: Path) -> dict[str, Entry]:
+    """The previous build's entries; a missing or unreadable manifest is an empty one."""
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        if document.get("format") != _FORMAT:
+            return {}
+        entries = {}
+        for item in document["notes"]:
+            entry = Entry(**{**item, "ids": tuple(int(i) for i in item["ids"])})
+            entries[entry.guid] = entry
+        return entries
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def write_manifest(path: Path, package: str, entries: dict[str, Entry]) -> None:
+    # Sorted keys, one note per line: a manifest kept in git shows each change as one line.
+    notes = ",\n".join(
+        json.dumps(entries[guid].to_json(), sort_keys=True, ensure_ascii=False)
+        for guid in sorted(entries)
+    )
+    name = json.dumps(package, ensure_ascii=False)
+    text = f'{{"format": {_FORMAT}, "notes": [\n{notes}\n], "package": {name}}}\n'
+    if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
+        write_quietly(path, text.encode("utf-8"))
