@@ -18,12 +18,14 @@ from chaincards.anki.manifest import (
     entries_for,
     manifest_path,
     read_manifest,
+    read_manifests,
     write_manifest,
 )
 from chaincards.anki.package import note_ids, package_file_name, package_groups, write_package
 from chaincards.build_record import PackageSummary
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
+from chaincards.cards.carryover import carry_guids
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import QualityReport, quality_report
@@ -210,8 +212,9 @@ def build_decks(
     parse_cache = ParseCache(cache_folder / "notes") if cache_folder else None
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
     compilation = compile_parsed(parsed, default_deck, kinds)
+    cards = carry_guids(compilation.cards, read_manifests(out), parsed.vault.index.files)
     state = cache_folder / "packages" if cache_folder else None
-    reports = write_decks(compilation.cards, out, parsed.vault.root, single, progress, state, jobs)
+    reports = write_decks(cards, out, parsed.vault.root, single, progress, state, jobs)
     packages = [PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes) for r in reports]
     if record:
         found = compilation.diagnostics[len(loaded.diagnostics) :]

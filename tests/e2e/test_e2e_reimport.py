@@ -179,14 +179,17 @@ def test_edited_note_rewrites_only_its_package(tmp_path: Path) -> None:
     assert {name for name in first if first[name] != second[name]} == {"dialect_vault.apkg"}
 
 
-def test_reworded_front_without_block_id_is_a_new_card(tmp_path: Path) -> None:
-    # Documented: the GUID comes from the front, so rewording it makes another card.
+def test_reworded_front_is_carried_by_the_manifest_and_new_without_it(tmp_path: Path) -> None:
+    # Documented: the GUID comes from the front; the previous build's manifest carries it
+    # across a rewording. Without the manifest, the reworded card is another card.
     vault = copy_vault(tmp_path)
     out = tmp_path / "out"
     build(vault, out)
     with fresh_collection(tmp_path / "anki") as col:
         import_all(col, out)
         count = col.card_count()
+        studied = card_with(learner_cards(col), "What is the powerhouse of the cell?")
+        set_review_interval(col, studied["card_id"], 11)
         edit(
             vault / "Cell Biology.md",
             ">What is the powerhouse of the cell?",
@@ -194,12 +197,28 @@ def test_reworded_front_without_block_id_is_a_new_card(tmp_path: Path) -> None:
             T0 + 60,
         )
         build(vault, out)
+        new, updated, _ = import_all(col, out)
+        assert new == 0 and updated >= 1  # every card of the edited file has its newer time
+        assert col.card_count() == count
+        now = card_with(learner_cards(col), "Which organelle is the powerhouse of the cell?")
+        assert now["card_id"] == studied["card_id"]
+        assert card_interval(col, now["card_id"]) == 11
+
+        for manifest in out.glob("*.chaincards.json"):
+            manifest.unlink()
+        edit(
+            vault / "Cell Biology.md",
+            ">Which organelle is the powerhouse of the cell?",
+            ">Which organelle is the cell's powerhouse?",
+            T0 + 120,
+        )
+        build(vault, out)
         new, _, _ = import_all(col, out)
         assert new == 1
         cards = learner_cards(col)
         assert col.card_count() == count + 1
-        card_with(cards, "Which organelle is the powerhouse of the cell?")
-        card_with(cards, "What is the powerhouse of the cell?")  # the old one stays
+        card_with(cards, "Which organelle is the cell's powerhouse?")
+        card_with(cards, "Which organelle is the powerhouse of the cell?")  # the old one stays
 
 
 def test_reworded_front_with_block_id_updates_in_place(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from chaincards.cache import write_quietly
 from chaincards.cards.card import CardNote
 from chaincards.cards.guid import normalise_key
 
-_FORMAT = 1
+_FORMAT = 2
 SUFFIX = ".chaincards.json"
 _FRONT_CHARS = 120  # enough to recognise a card in a change list
 
@@ -29,6 +29,7 @@ class Entry:
     guid: str
     deck: str
     kind: str
+    shape: str
     source: str  # path:line
     hash: str  # of everything the learner's note holds
     front: str  # normalised front text, shortened
@@ -39,6 +40,7 @@ class Entry:
             "guid": self.guid,
             "deck": self.deck,
             "kind": self.kind,
+            "shape": self.shape,
             "source": self.source,
             "hash": self.hash,
             "front": self.front,
@@ -99,6 +101,7 @@ def entries_for(
             guid=card.guid,
             deck=card.deck,
             kind=card.kind,
+            shape=card.shape,
             source=card.origin,
             hash=content_hash(card),
             front=normalise_key(card.front)[:_FRONT_CHARS],
@@ -117,6 +120,14 @@ def compare(previous: dict[str, Entry], current: dict[str, Entry]) -> Changes:
             changes.changed.append(entry)
     changes.removed = [entry for guid, entry in previous.items() if guid not in current]
     return changes
+
+
+def read_manifests(folder: Path) -> dict[str, Entry]:
+    """Every entry of every manifest in `folder`: the previous build of all its packages."""
+    entries: dict[str, Entry] = {}
+    for path in sorted(folder.glob(f"*{SUFFIX}")):
+        entries.update(read_manifest(path))
+    return entries
 
 
 def read_manifest(path: Path) -> dict[str, Entry]:
