@@ -278,15 +278,16 @@ class _PackagePlan:
 
 
 def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
+    ids = note_ids(plan.cards)
     digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
     if plan.state and is_fresh(plan.path, digest, plan.state):
         written = False
     else:
-        written = write_package(plan.cards, plan.path, plan.media_root)
+        written = write_package(plan.cards, plan.path, plan.media_root, ids)
         if plan.state:
             remember(plan.path, digest, plan.state)
     manifest = manifest_path(plan.path)
     previous = read_manifest(manifest)
-    entries = entries_for(plan.cards, note_ids(plan.cards), previous)
+    entries = entries_for(plan.cards, ids, previous)
     write_manifest(manifest, plan.path.name, entries)
     return written, compare(previous, entries)

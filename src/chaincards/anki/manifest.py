@@ -83,10 +83,13 @@ def manifest_path(package: Path) -> Path:
 
 
 def content_hash(card: CardNote) -> str:
-    digest = hashlib.sha256()
-    for part in (card.shape, card.deck, " ".join(sorted(card.tags)), *fields_for(card)):
-        digest.update(part.encode("utf-8") + b"\x1f")
-    return digest.hexdigest()[:16]
+    parts = (card.shape, card.deck, " ".join(sorted(card.tags)), *fields_for(card))
+    return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def front_key(card: CardNote) -> str:
+    """The start of the card's normalised front: enough to show it and to recognise it."""
+    return normalise_key(card.front[: _FRONT_CHARS * 3])[:_FRONT_CHARS]
 
 
 def entries_for(
@@ -104,7 +107,7 @@ def entries_for(
             shape=card.shape,
             source=card.origin,
             hash=content_hash(card),
-            front=normalise_key(card.front)[:_FRONT_CHARS],
+            front=front_key(card),
             ids=history if note_id in history else (*history, note_id),
         )
     return entries

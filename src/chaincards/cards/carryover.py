@@ -15,14 +15,12 @@ from dataclasses import replace
 from difflib import SequenceMatcher
 from pathlib import PurePosixPath
 
-from chaincards.anki.manifest import Entry
+from chaincards.anki.manifest import Entry, front_key
 from chaincards.cards.card import CardNote
-from chaincards.cards.guid import normalise_key
 
 # Share of the front that must stay: one edited word in a short question still matches, a
 # different question about the same thing does not.
 SIMILAR = 0.6
-_FRONT_CHARS = 120  # as much of a front as the manifest keeps
 
 
 def _path(origin: str) -> str:
@@ -68,7 +66,7 @@ def carry_guids(
         }
         if not entries:
             continue
-        front = normalise_key(card.front)[:_FRONT_CHARS]
+        front = front_key(card)
         for entry in entries.values():
             score = similarity(front, entry.front)
             if score >= SIMILAR:
