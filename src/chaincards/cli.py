@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -13,14 +12,14 @@ import typer
 from rich.console import Console
 
 from chaincards import __version__
+from chaincards.build_run import BuildRun, watch_and_build
 from chaincards.cards.generate import CARD_KINDS
-from chaincards.decks import DeckError, validate_deck
+from chaincards.config import Settings, resolve_settings
 from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
 from chaincards.parallel import default_jobs
-from chaincards.pipeline import build_decks, check_vault, read_vault
-from chaincards.progress import Progress
-from chaincards.reports import build_report, build_summary, model_tree, print_diagnostics
+from chaincards.pipeline import ParsedVault, check_vault, read_vault
+from chaincards.reports import model_tree, print_diagnostics, settings_table
 from chaincards.vault import UsageError, vault_root_for
 
 app = typer.Typer(
@@ -72,10 +71,34 @@ def main_options(
 
 IncludeOpt = Annotated[
     list[str] | None,
-    typer.Option("--include", help="Glob of note files to read (repeatable; default *.md)."),
+    typer.Option("--include", help="Glob of note file names to read (repeatable; default *.md)."),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="Glob of vault paths to leave out, e.g. 'Templates/*'."),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
-StrictOpt = Annotated[bool, typer.Option("--strict", help="Warnings fail (exit 1).")]
+StrictOpt = Annotated[
+    bool | None, typer.Option("--strict/--no-strict", help="Warnings fail (exit 1).")
+]
+OutOpt = Annotated[
+    str | None, typer.Option("--out", "-o", help="Folder for the .apkg files [default: decks].")
+]
+SingleOpt = Annotated[
+    str | None, typer.Option("--single", help="Write every deck into this one .apkg file.")
+]
+DefaultDeckOpt = Annotated[
+    str | None,
+    typer.Option("--default-deck", help="Deck for notes with no cards-deck and no folder."),
+]
+CardsOpt = Annotated[
+    str | None,
+    typer.Option("--cards", help=f"Card kinds to make, comma-separated: {','.join(CARD_KINDS)}."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also the config file, cache use and stage times.")
+]
 
 
 def _targets(paths: list[Path] | None) -> list[Path]:
@@ -86,45 +109,25 @@ def _targets(paths: list[Path] | None) -> list[Path]:
     return targets
 
 
-def _kinds(cards: str | None) -> tuple[str, ...]:
-    if cards is None:
-        return CARD_KINDS
-    kinds = tuple(dict.fromkeys(k.strip() for k in cards.split(",") if k.strip()))
-    unknown = [k for k in kinds if k not in CARD_KINDS]
-    if unknown or not kinds:
-        raise _usage_error(
-            f"--cards: unknown kind {', '.join(unknown) or '(none)'}; "
-            f"choose from {','.join(CARD_KINDS)}"
-        )
-    return kinds
-
-
 @app.command()
 def build(
     paths: PathsArg = None,
-    out_text: Annotated[
-        str, typer.Option("--out", "-o", help="Folder for the .apkg files.")
-    ] = "decks",
+    out_text: OutOpt = None,
     include: IncludeOpt = None,
-    single: Annotated[
-        str | None, typer.Option("--single", help="Write every deck into this one .apkg file.")
-    ] = None,
-    default_deck: Annotated[
-        str | None,
-        typer.Option("--default-deck", help="Deck for notes with no cards-deck and no folder."),
-    ] = None,
-    cards: Annotated[
-        str | None,
-        typer.Option(
-            "--cards", help=f"Card kinds to make, comma-separated: {','.join(CARD_KINDS)}."
-        ),
-    ] = None,
-    strict: StrictOpt = False,
+    exclude: ExcludeOpt = None,
+    single: SingleOpt = None,
+    default_deck: DefaultDeckOpt = None,
+    cards: CardsOpt = None,
+    strict: StrictOpt = None,
     changes: Annotated[
         bool, typer.Option("--changes", help="List every note added, changed or removed.")
     ] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")] = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
     as_json: JsonOpt = False,
+    watch: Annotated[
+        bool, typer.Option("--watch", help="Build again whenever a note changes (Ctrl-C stops).")
+    ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every note again.")] = False,
     cache_dir: Annotated[
         Path | None,
@@ -138,64 +141,105 @@ def build(
     ] = None,
 ) -> None:
     """Compile notes into .apkg decks (one per top-level deck)."""
+    if quiet and verbose:
+        raise _usage_error("--quiet and --verbose cannot be used together")
     targets = _targets(paths)
-    kinds = _kinds(cards)
-    if not out_text.strip():
-        raise _usage_error("--out needs a folder name")
-    out = Path(out_text)
-    if single is not None and (not single.endswith(".apkg") or Path(single).name != single):
-        raise _usage_error("--single takes a file name ending in .apkg, e.g. --single course.apkg")
+    settings = _settings(targets, out_text, include, exclude, single, default_deck, cards, strict)
+    out = Path(settings["out"])
     if out.exists() and not out.is_dir():
         raise _usage_error(f"--out {out}: exists and is not a folder")
-    if default_deck is not None:
-        try:
-            default_deck = validate_deck(default_deck)[0]
-        except DeckError as exc:
-            raise _usage_error(f"--default-deck {default_deck!r}: {exc}") from None
     root = vault_root_for(targets)
     if out.resolve().is_relative_to(root):
         # The next build would read its own output (and Obsidian would index it).
         raise _usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
     # A hidden folder in the vault: Obsidian and chaincards both skip it, git ignores it.
     cache = cache_dir or root / ".chaincards-cache"
-    with Progress(_stderr(), enabled=not quiet) as progress:
-        try:
-            result = build_decks(
-                targets,
-                out,
-                include=tuple(include or ("*.md",)),
-                default_deck=default_deck,
-                skip=(out, cache),
-                kinds=kinds,
-                single=single,
-                cache_folder=None if no_cache else cache,
-                jobs=jobs or default_jobs(),
-                progress=progress,
-            )
-        except UsageError as exc:
-            raise _usage_error(str(exc)) from None
-        except (OSError, sqlite3.Error) as exc:
-            reason = getattr(exc, "strerror", None) or exc
-            raise _usage_error(f"--out {out}: cannot write: {reason}") from None
-    print_diagnostics(_stderr(), result.diagnostics)
-    code = exit_code(result.diagnostics, strict=strict)
-    if as_json:
-        report = build_report(result, code, list_changes=changes)
-        typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
-    elif not quiet:
-        _stderr().print(build_summary(result, list_changes=changes))
+    run = BuildRun(
+        targets,
+        settings,
+        out,
+        cache=None if no_cache else cache,
+        jobs=jobs or default_jobs(),
+        console=_stderr(),
+        quiet=quiet,
+        verbose=verbose,
+        as_json=as_json,
+        list_changes=changes,
+    )
+    try:
+        code = watch_and_build(run, root) if watch else run.once()
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
     raise typer.Exit(code)
+
+
+@app.command()
+def config(
+    paths: PathsArg = None,
+    out_text: OutOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    single: SingleOpt = None,
+    default_deck: DefaultDeckOpt = None,
+    cards: CardsOpt = None,
+    strict: StrictOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show the settings a build would use, and where each came from."""
+    targets = _targets(paths)
+    settings = _settings(targets, out_text, include, exclude, single, default_deck, cards, strict)
+    if as_json:
+        typer.echo(json.dumps(settings.to_json(), indent=2, ensure_ascii=False))
+        return
+    Console(highlight=False, no_color="NO_COLOR" in os.environ).print(settings_table(settings))
+
+
+def _read(targets: list[Path], settings: Settings) -> ParsedVault:
+    try:
+        include, exclude = tuple(settings["include"]), tuple(settings["exclude"])
+        return read_vault(targets, include, exclude=exclude)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
+
+
+def _settings(
+    targets: list[Path],
+    out: str | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    single: str | None,
+    default_deck: str | None,
+    cards: str | None,
+    strict: bool | None,
+) -> Settings:
+    if out is not None and not out.strip():
+        raise _usage_error("--out needs a folder name")
+    flags = {
+        "out": out,
+        "include": include,
+        "exclude": exclude,
+        "single": single,
+        "default-deck": default_deck,
+        "cards": cards,
+        "strict": strict,
+    }
+    try:
+        return resolve_settings(vault_root_for(targets), flags)
+    except UsageError as exc:
+        raise _usage_error(str(exc)) from None
 
 
 @app.command()
 def model(
     paths: PathsArg = None,
     include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Show the activity/flow model the notes describe (a tree, or --json)."""
     targets = _targets(paths)
-    parsed = read_vault(targets, tuple(include or ("*.md",)))
+    settings = _settings(targets, None, include, exclude, None, None, None, None)
+    parsed = _read(targets, settings)
     built = build_model(parsed.notes)
     if as_json:
         document = model_to_json(built)
@@ -210,12 +254,15 @@ def model(
 def check(
     paths: PathsArg = None,
     include: IncludeOpt = None,
-    strict: StrictOpt = False,
+    exclude: ExcludeOpt = None,
+    strict: StrictOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Check the notes and the chain they describe (exit 1: errors, or warnings with --strict)."""
     targets = _targets(paths)
-    parsed = read_vault(targets, tuple(include or ("*.md",)))
+    settings = _settings(targets, None, include, exclude, None, None, None, strict)
+    strict = settings["strict"]
+    parsed = _read(targets, settings)
     diagnostics = sorted(set(parsed.diagnostics + check_vault(parsed)))
     if as_json:
         payload = {"diagnostics": [d.to_json() for d in diagnostics]}

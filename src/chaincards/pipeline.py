@@ -6,6 +6,7 @@ Each stage is a function over plain data; only `read_vault` and `write_decks` to
 from __future__ import annotations
 
 import glob
+import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -72,11 +73,14 @@ class LoadedVault:
 
 
 def load_vault(
-    paths: list[Path], include: tuple[str, ...] = DEFAULT_INCLUDE, skip: tuple[Path, ...] = ()
+    paths: list[Path],
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    skip: tuple[Path, ...] = (),
+    exclude: tuple[str, ...] = (),
 ) -> LoadedVault:
     """Find and decode the notes. File times come from git for files unchanged since their
     last commit, else from the file system; SOURCE_DATE_EPOCH caps them."""
-    vault = discover(paths, include, skip)
+    vault = discover(paths, include, skip, exclude)
     diagnostics = list(vault.diagnostics)
     committed = committed_times(vault.root)
     times = vault.index.mtimes
@@ -117,8 +121,9 @@ def read_vault(
     cache: ParseCache | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    exclude: tuple[str, ...] = (),
 ) -> ParsedVault:
-    return parse_vault(load_vault(paths, include, skip), cache, jobs, progress)
+    return parse_vault(load_vault(paths, include, skip, exclude), cache, jobs, progress)
 
 
 def drop_duplicate_fronts(
@@ -182,6 +187,9 @@ class BuildResult:
     diagnostics: list[Diagnostic]
     quality: QualityReport
     reused: bool  # True when nothing changed since the last build, which was reported again
+    notes: int = 0  # note files read
+    parsed: int = 0  # of them parsed again (the rest came from the parse cache)
+    seconds: dict[str, float] = field(default_factory=dict)  # per stage
 
 
 def build_decks(
@@ -189,6 +197,7 @@ def build_decks(
     out: Path,
     *,
     include: tuple[str, ...] = DEFAULT_INCLUDE,
+    exclude: tuple[str, ...] = (),
     default_deck: str | None = None,
     skip: tuple[Path, ...] = (),
     kinds: tuple[str, ...] = CARD_KINDS,
@@ -199,27 +208,48 @@ def build_decks(
 ) -> BuildResult:
     """Notes in, packages out. With a cache folder, unchanged notes are not parsed again,
     unchanged packages are not rewritten, and an unchanged vault is not even parsed."""
-    loaded = load_vault(paths, include, skip)
+    clock = _Clock()
+    loaded = load_vault(paths, include, skip, exclude)
     record = cache_folder / "build.pickle" if cache_folder else None
     options = (str(out.resolve()), single or "", default_deck or "", ",".join(kinds))
     key = (
         build_record.build_key(loaded.sources, loaded.vault.index.mtimes, options) if record else ""
     )
     last = build_record.recall(record, key) if record else None
+    clock.lap("read")
     if last is not None:
         diagnostics = loaded.diagnostics + last.diagnostics
-        return BuildResult(last.packages, diagnostics, last.quality, reused=True)
+        notes = len(loaded.sources)
+        return BuildResult(last.packages, diagnostics, last.quality, True, notes, 0, clock.laps)
     parse_cache = ParseCache(cache_folder / "notes") if cache_folder else None
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
+    clock.lap("parse")
     compilation = compile_parsed(parsed, default_deck, kinds)
     cards = carry_guids(compilation.cards, read_manifests(out), parsed.vault.index.files)
+    clock.lap("compile")
     state = cache_folder / "packages" if cache_folder else None
     reports = write_decks(cards, out, parsed.vault.root, single, progress, state, jobs)
     packages = [PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes) for r in reports]
     if record:
         found = compilation.diagnostics[len(loaded.diagnostics) :]
         build_record.remember(record, key, packages, found, compilation.quality)
-    return BuildResult(packages, compilation.diagnostics, compilation.quality, reused=False)
+    clock.lap("write")
+    notes = len(loaded.sources)
+    reparsed = parse_cache.misses if parse_cache else notes
+    return BuildResult(
+        packages, compilation.diagnostics, compilation.quality, False, notes, reparsed, clock.laps
+    )
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.laps[stage] = now - self._last
+        self._last = now
 
 
 def deck_counts(cards: list[CardNote]) -> dict[str, dict[str, int]]:

@@ -11,6 +11,7 @@ from rich.text import Text
 from rich.tree import Tree
 
 from chaincards.anki.manifest import Changes
+from chaincards.config import Settings
 from chaincards.diagnostics import Diagnostic, Severity
 from chaincards.model import ALL, Model
 from chaincards.model.types import Item
@@ -144,3 +145,28 @@ def model_tree(model: Model) -> Group:
 def print_diagnostics(console: Console, diagnostics: list[Diagnostic]) -> None:
     for diagnostic in sorted(set(diagnostics)):
         console.print(diagnostic.format(), markup=False, soft_wrap=True, highlight=False)
+
+
+def verbose_lines(result: BuildResult, settings: Settings, seconds: float) -> list[str]:
+    """What `--verbose` adds: where the settings came from, the caches' work, stage times."""
+    stages = ", ".join(f"{stage} {time:.2f} s" for stage, time in result.seconds.items())
+    lines = [f"config: {settings.file or 'none found; defaults and flags'}"]
+    if result.reused:
+        lines.append(f"notes: {result.notes} read; none changed, the last build stands")
+    else:
+        cached = result.notes - result.parsed
+        lines.append(f"notes: {result.notes} read, {result.parsed} parsed, {cached} from cache")
+    lines.append(f"time: {seconds:.2f} s ({stages})")
+    return lines
+
+
+def settings_table(settings: Settings) -> Group:
+    table = Table(title="chaincards config", title_justify="left")
+    table.add_column("setting")
+    table.add_column("value", overflow="fold")
+    table.add_column("from", overflow="fold")
+    for key, value in sorted(settings.values.items()):
+        shown = ", ".join(value) if isinstance(value, list) else str(value)
+        table.add_row(key, escape(shown), escape(settings.sources[key]))
+    found = f"config file: {settings.file}" if settings.file else "config file: none found"
+    return Group(table, Text(found))

@@ -110,9 +110,16 @@ def vault_root_for(paths: list[Path]) -> Path:
 
 
 def discover(
-    paths: list[Path], include: tuple[str, ...] = DEFAULT_INCLUDE, skip: tuple[Path, ...] = ()
+    paths: list[Path],
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    skip: tuple[Path, ...] = (),
+    exclude: tuple[str, ...] = (),
 ) -> Vault:
-    """Find the note files under `paths`; skipped and unsafe files become diagnostics."""
+    """Find the note files under `paths`; skipped and unsafe files become diagnostics.
+
+    `include` globs match file names; `exclude` globs match vault-relative paths
+    (`Templates/*`) and keep matching files out of the notes (links to them still resolve).
+    """
     for path in paths:
         if not path.exists():
             raise UsageError(f"{path}: no such file or folder")
@@ -138,7 +145,7 @@ def discover(
         for rel in _walk(resolved, skip_resolved):
             full = resolved / rel
             vault_rel = full.relative_to(root).as_posix()
-            if not _matches(PurePosixPath(rel).name, include):
+            if not _matches(PurePosixPath(rel).name, include) or _matches(vault_rel, exclude):
                 continue
             if not _encodable(vault_rel):
                 shown = vault_rel.encode("utf-8", "backslashreplace").decode("ascii", "replace")

@@ -212,7 +212,8 @@ def test_internal_error_is_one_line_exit_3(tmp_path: Path) -> None:
         "import sys, chaincards.cli as cli\n"
         "def boom(*args, **kwargs):\n"
         "    raise RuntimeError('kaputt')\n"
-        "cli.build_decks = boom\n"
+        "import chaincards.build_run as run\n"
+        "run.build_decks = boom\n"
         "sys.argv = ['chaincards', 'build', 'vault', '--out', 'decks']\n"
         "cli.main()\n"
     )

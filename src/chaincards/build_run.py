@@ -1,0 +1,110 @@
+"""One `chaincards build` as the shell sees it: progress, the build, its report on stderr or as
+JSON on stdout, and the exit code; and `--watch`, which runs it again after every save."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from chaincards.config import Settings
+from chaincards.diagnostics import exit_code
+from chaincards.pipeline import BuildResult, build_decks
+from chaincards.progress import Progress
+from chaincards.reports import build_report, build_summary, print_diagnostics, verbose_lines
+from chaincards.vault import UsageError
+
+
+@dataclass
+class BuildRun:
+    targets: list[Path]
+    settings: Settings
+    out: Path
+    cache: Path | None
+    jobs: int
+    console: Console
+    quiet: bool = False
+    verbose: bool = False
+    as_json: bool = False
+    list_changes: bool = False
+    builds: int = field(default=0, init=False)
+
+    def build(self) -> tuple[BuildResult, float]:
+        started = time.perf_counter()
+        with Progress(self.console, enabled=not self.quiet) as progress:
+            result = build_decks(
+                self.targets,
+                self.out,
+                include=tuple(self.settings["include"]),
+                exclude=tuple(self.settings["exclude"]),
+                default_deck=self.settings["default-deck"],
+                skip=(self.out, *((self.cache,) if self.cache else ())),
+                kinds=tuple(self.settings["cards"]),
+                single=self.settings["single"],
+                cache_folder=self.cache,
+                jobs=self.jobs,
+                progress=progress,
+            )
+        self.builds += 1
+        return result, time.perf_counter() - started
+
+    def once(self, one_line_json: bool = False) -> int:
+        try:
+            result, seconds = self.build()
+        except (OSError, sqlite3.Error) as exc:
+            reason = getattr(exc, "strerror", None) or exc
+            raise UsageError(f"--out {self.out}: cannot write: {reason}") from None
+        print_diagnostics(self.console, result.diagnostics)
+        code = exit_code(result.diagnostics, strict=self.settings["strict"])
+        if self.as_json:
+            report = build_report(result, code, list_changes=self.list_changes)
+            indent = None if one_line_json else 2
+            typer.echo(json.dumps(report, indent=indent, ensure_ascii=False))
+        elif not self.quiet:
+            self.console.print(build_summary(result, list_changes=self.list_changes))
+        if self.verbose:
+            for line in verbose_lines(result, self.settings, seconds):
+                self.console.print(line, markup=False, highlight=False)
+        return code
+
+
+def watch_and_build(run: BuildRun, root: Path) -> int:
+    """Build, then build again after each batch of saves under `root`, until Ctrl-C."""
+    from watchfiles import watch  # only `--watch` pays for importing it
+
+    root = root.resolve()
+    ignored = [run.out.resolve(), *((run.cache.resolve(),) if run.cache else ())]
+
+    def relevant(_change: object, path: str) -> bool:
+        resolved = Path(path).resolve()
+        if any(resolved.is_relative_to(folder) for folder in ignored):
+            return False
+        # Editors save through hidden swap and temp files; the note's own save follows.
+        return not any(part.startswith(".") for part in resolved.relative_to(root).parts)
+
+    code = _watched_build(run)
+    run.console.print(f"watching {root} for changes (Ctrl-C stops)", markup=False)
+    try:
+        for changes in watch(root, watch_filter=relevant, debounce=300):
+            stamp = datetime.now().strftime("%H:%M:%S")
+            if not run.quiet:
+                run.console.print(f"[{stamp}] {len(changes)} change(s); building", markup=False)
+            code = _watched_build(run)
+    except KeyboardInterrupt:
+        pass
+    return code
+
+
+def _watched_build(run: BuildRun) -> int:
+    # A half-saved note is only a note with problems: report them and keep watching.
+    try:
+        return run.once(one_line_json=True)
+    except UsageError as exc:
+        run.console.print(f"Error: {exc}", markup=False, soft_wrap=True)
+        return 2
