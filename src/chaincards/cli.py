@@ -48,6 +48,10 @@ def _stderr() -> Console:
     return Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
 
 
+def _stdout() -> Console:
+    return Console(highlight=False, no_color="NO_COLOR" in os.environ)
+
+
 def _usage_error(message: str) -> typer.Exit:
     _stderr().print(f"Error: {message}", markup=False, soft_wrap=True)
     return typer.Exit(2)
@@ -191,7 +195,7 @@ def config(
     if as_json:
         typer.echo(json.dumps(settings.to_json(), indent=2, ensure_ascii=False))
         return
-    Console(highlight=False, no_color="NO_COLOR" in os.environ).print(settings_table(settings))
+    _stdout().print(settings_table(settings))
 
 
 def _read(targets: list[Path], settings: Settings) -> ParsedVault:
@@ -247,7 +251,7 @@ def model(
         typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     print_diagnostics(_stderr(), parsed.diagnostics)
-    Console(highlight=False, no_color="NO_COLOR" in os.environ).print(model_tree(built))
+    _stdout().print(model_tree(built))
 
 
 @app.command()
@@ -276,22 +280,38 @@ def check(
 def inspect(
     package: Annotated[Path, typer.Argument(help="An .apkg file.")],
     samples: Annotated[int, typer.Option("--samples", min=0, help="Cards to show.")] = 3,
+    diff: Annotated[
+        Path | None,
+        typer.Option(
+            "--diff", help="An older .apkg: list notes added, changed and removed since it."
+        ),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """List the decks, notetypes, note and card counts of a package, and a few cards."""
+    from chaincards.anki.diff import diff_packages
     from chaincards.anki.inspect import read_package
 
-    if not package.is_file():
-        raise _usage_error(f"{package}: no such file")
+    for path in (package, diff):
+        if path is not None and not path.is_file():
+            raise _usage_error(f"{path}: no such file")
+    current = package
     try:
+        if diff is not None:
+            differences = diff_packages(package, diff)
+            current = diff
+            if as_json:
+                typer.echo(json.dumps(differences.to_json(), indent=2, ensure_ascii=False))
+            else:
+                _stdout().print(differences.render(), markup=False, soft_wrap=True)
+            return
         summary = read_package(package, samples)
     except ValueError as exc:
-        raise _usage_error(f"{package}: {exc}") from None
+        raise _usage_error(f"{current}: {exc}") from None
     if as_json:
         typer.echo(json.dumps(summary.to_json(), indent=2, ensure_ascii=False))
         return
-    console = Console(highlight=False, no_color="NO_COLOR" in os.environ)
-    console.print(summary.render(samples), markup=False, soft_wrap=True)
+    _stdout().print(summary.render(samples), markup=False, soft_wrap=True)
 
 
 def main() -> None:

@@ -142,9 +142,19 @@ def model_tree(model: Model) -> Group:
     return Group(*trees)
 
 
+_SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
+
+
 def print_diagnostics(console: Console, diagnostics: list[Diagnostic]) -> None:
+    """One line each, `path:line: severity: message`; the severity coloured on a terminal."""
     for diagnostic in sorted(set(diagnostics)):
-        console.print(diagnostic.format(), markup=False, soft_wrap=True, highlight=False)
+        line = Text(diagnostic.format())
+        word = f": {diagnostic.severity.value}:"
+        start = line.plain.find(word, len(diagnostic.path))
+        if start >= 0:
+            style = _SEVERITY_STYLES.get(diagnostic.severity, "")
+            line.stylize(style, start + 2, start + len(word) - 1)
+        console.print(line, soft_wrap=True, highlight=False)
 
 
 def verbose_lines(result: BuildResult, settings: Settings, seconds: float) -> list[str]:

@@ -7,6 +7,8 @@ import re
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -57,7 +59,9 @@ def html_to_text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", "", text)).split())
 
 
-def read_package(path: Path, samples: int = 3) -> PackageSummary:
+@contextmanager
+def open_collection(path: Path) -> Iterator[tuple[sqlite3.Connection, list[str]]]:
+    """The package's collection database, and its media file names; ValueError if not one."""
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -67,12 +71,22 @@ def read_package(path: Path, samples: int = 3) -> PackageSummary:
         if "collection.anki2" not in names:
             raise ValueError("no collection.anki2 inside; not an Anki package")
         archive.extract("collection.anki2", tmp)
-        media = json.loads(archive.read("media")) if "media" in names else {}
+        try:
+            media = json.loads(archive.read("media")) if "media" in names else {}
+        except ValueError:
+            raise ValueError("its media list is not JSON") from None
         connection = sqlite3.connect(Path(tmp) / "collection.anki2")
         try:
-            return _summarise(path, connection, sorted(media.values()), samples)
+            yield connection, sorted(media.values())
+        except sqlite3.DatabaseError as exc:
+            raise ValueError(f"unreadable collection: {exc}") from None
         finally:
             connection.close()
+
+
+def read_package(path: Path, samples: int = 3) -> PackageSummary:
+    with open_collection(path) as (connection, media):
+        return _summarise(path, connection, media, samples)
 
 
 def _summarise(
