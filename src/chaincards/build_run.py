@@ -89,7 +89,7 @@ def watch_and_build(run: BuildRun, root: Path) -> int:
         return not any(part.startswith(".") for part in resolved.relative_to(root).parts)
 
     code = _watched_build(run)
-    run.console.print(f"watching {root} for changes (Ctrl-C stops)", markup=False)
+    run.console.print(f"watching {root} for changes (Ctrl-C stops)", markup=False, soft_wrap=True)
     try:
         for changes in watch(root, watch_filter=relevant, debounce=300):
             stamp = datetime.now().strftime("%H:%M:%S")
