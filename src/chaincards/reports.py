@@ -83,7 +83,8 @@ def build_report(result: BuildResult, exit_code: int, list_changes: bool = False
             "removed_search": changes.removed_search(),
         }
         if list_changes:
-            summary |= changes.to_json()
+            listed = changes.to_json()
+            summary["notes"] = {key: listed[key] for key in ("new", "changed", "removed")}
         packages.append(
             {
                 "path": str(package.path),

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from typer.testing import CliRunner
 
@@ -43,7 +44,7 @@ class Vault:
         self.clock += 60
         os.utime(path, (self.clock, self.clock))
 
-    def build(self) -> dict[str, int | str]:
+    def build(self) -> dict[str, Any]:
         result = CliRunner().invoke(
             app, ["build", str(self.folder), "-o", str(self.out), "--json", "--changes"]
         )
@@ -55,8 +56,11 @@ class Vault:
         return set(read_manifest(self.out / "Course.chaincards.json"))
 
 
-def counts(changes: dict[str, object]) -> tuple[int, int, int]:
-    return len(changes["new"]), len(changes["changed"]), len(changes["removed"])  # type: ignore[arg-type]
+def counts(changes: dict[str, Any]) -> tuple[int, int, int]:
+    listed = changes["notes"]
+    found = len(listed["new"]), len(listed["changed"]), len(listed["removed"])
+    assert found == (changes["new"], changes["changed"], changes["removed"])
+    return found
 
 
 def make(tmp_path: Path) -> Vault:
@@ -124,7 +128,7 @@ def test_removed_search_finds_exactly_the_removed_notes_in_anki(tmp_path: Path) 
         vault.write("Engage.md", "# Engage\n")
         changes = vault.build()
         assert counts(changes) == (0, 0, 1)
-        (removed,) = changes["removed"]  # type: ignore[misc]
+        (removed,) = changes["notes"]["removed"]
         found = col.find_notes(changes["removed_search"])  # type: ignore[arg-type]
         assert [col.get_note(nid).guid for nid in found] == [removed["guid"]]
         assert before[removed["guid"]]["question"].endswith("Who does Engage talk to?")
