@@ -15,6 +15,7 @@ from chaincards import build_record
 from chaincards.anki.freshness import inputs_digest, is_fresh, remember
 from chaincards.anki.manifest import (
     Changes,
+    Manifest,
     compare,
     entries_for,
     manifest_path,
@@ -225,10 +226,12 @@ def build_decks(
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
     clock.lap("parse")
     compilation = compile_parsed(parsed, default_deck, kinds)
-    cards = carry_guids(compilation.cards, read_manifests(out), parsed.vault.index.files)
+    manifests = read_manifests(out)
+    known = {guid: e for manifest in manifests.values() for guid, e in manifest.entries.items()}
+    cards = carry_guids(compilation.cards, known, parsed.vault.index.files)
     clock.lap("compile")
     state = cache_folder / "packages" if cache_folder else None
-    reports = write_decks(cards, out, parsed.vault.root, single, progress, state, jobs)
+    reports = write_decks(cards, out, parsed.vault.root, single, progress, state, jobs, manifests)
     packages = [PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes) for r in reports]
     if record:
         found = compilation.diagnostics[len(loaded.diagnostics) :]
@@ -282,15 +285,20 @@ def write_decks(
     progress: Progress | None = None,
     state: Path | None = None,
     jobs: int = 1,
+    manifests: dict[Path, Manifest] | None = None,
 ) -> list[PackageReport]:
-    """Write one package per group; with a `state` folder, skip packages that would not change."""
+    """Write one package per group; with a `state` folder, skip packages that would not change.
+
+    Each package's manifest is compared with `manifests` (read from `out` when not given)."""
     plans: list[_PackagePlan] = []
     for name, group in sorted(package_groups(cards, single).items()):
         path = out / (single if single else package_file_name(name))
         for stale in out.glob(f".{glob.escape(path.name)}.*.tmp"):
             # Left by a build that was killed while writing; never a finished package.
             stale.unlink(missing_ok=True)
-        plans.append(_PackagePlan(path, group, media_root, state))
+        manifest = manifest_path(path)
+        previous = manifests.get(manifest) if manifests is not None else read_manifest(manifest)
+        plans.append(_PackagePlan(path, group, media_root, state, previous or Manifest()))
     tick = progress.start("writing packages", len(plans)) if progress else None
     done = run_each(_write_planned, plans, jobs, tick)
     return [
@@ -305,19 +313,21 @@ class _PackagePlan:
     cards: list[CardNote]
     media_root: Path
     state: Path | None
+    previous: Manifest
 
 
 def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
-    ids = note_ids(plan.cards)
     digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
+    ids: dict[str, int] | None = None
     if plan.state and is_fresh(plan.path, digest, plan.state):
+        if digest == plan.previous.inputs:
+            return False, Changes()  # its manifest already describes exactly these cards
         written = False
     else:
+        ids = note_ids(plan.cards)
         written = write_package(plan.cards, plan.path, plan.media_root, ids)
         if plan.state:
             remember(plan.path, digest, plan.state)
-    manifest = manifest_path(plan.path)
-    previous = read_manifest(manifest)
-    entries = entries_for(plan.cards, ids, previous)
-    write_manifest(manifest, plan.path.name, entries)
-    return written, compare(previous, entries)
+    entries = entries_for(plan.cards, ids or note_ids(plan.cards), plan.previous.entries)
+    write_manifest(manifest_path(plan.path), plan.path.name, Manifest(entries, digest))
+    return written, compare(plan.previous.entries, entries)

@@ -53,7 +53,7 @@ class Vault:
         return package["changes"]  # type: ignore[no-any-return]
 
     def guids(self) -> set[str]:
-        return set(read_manifest(self.out / "Course.chaincards.json"))
+        return set(read_manifest(self.out / "Course.chaincards.json").entries)
 
 
 def counts(changes: dict[str, Any]) -> tuple[int, int, int]:

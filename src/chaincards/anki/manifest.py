@@ -19,7 +19,7 @@ from chaincards.cache import write_quietly
 from chaincards.cards.card import CardNote
 from chaincards.cards.guid import normalise_key
 
-_FORMAT = 2
+_FORMAT = 3
 SUFFIX = ".chaincards.json"
 _FRONT_CHARS = 120  # enough to recognise a card in a change list
 
@@ -125,36 +125,43 @@ def compare(previous: dict[str, Entry], current: dict[str, Entry]) -> Changes:
     return changes
 
 
-def read_manifests(folder: Path) -> dict[str, Entry]:
-    """Every entry of every manifest in `folder`: the previous build of all its packages."""
-    entries: dict[str, Entry] = {}
-    for path in sorted(folder.glob(f"*{SUFFIX}")):
-        entries.update(read_manifest(path))
-    return entries
+@dataclass
+class Manifest:
+    entries: dict[str, Entry] = field(default_factory=dict)
+    inputs: str = ""  # digest of the cards it was written from ("" when unknown)
 
 
-def read_manifest(path: Path) -> dict[str, Entry]:
-    """The previous build's entries; a missing or unreadable manifest is an empty one."""
+def read_manifests(folder: Path) -> dict[Path, Manifest]:
+    """Every manifest in `folder`, by path: the previous build of all its packages."""
+    return {path: read_manifest(path) for path in sorted(folder.glob(f"*{SUFFIX}"))}
+
+
+def read_manifest(path: Path) -> Manifest:
+    """The previous build's manifest; a missing or unreadable one is empty."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
         if document.get("format") != _FORMAT:
-            return {}
+            return Manifest()
         entries = {}
         for item in document["notes"]:
             entry = Entry(**{**item, "ids": tuple(int(i) for i in item["ids"])})
             entries[entry.guid] = entry
-        return entries
+        return Manifest(entries, str(document.get("inputs", "")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
+        return Manifest()
 
 
-def write_manifest(path: Path, package: str, entries: dict[str, Entry]) -> None:
+def write_manifest(path: Path, package: str, manifest: Manifest) -> None:
     # Sorted keys, one note per line: a manifest kept in git shows each change as one line.
+    entries = manifest.entries
     notes = ",\n".join(
         json.dumps(entries[guid].to_json(), sort_keys=True, ensure_ascii=False)
         for guid in sorted(entries)
     )
     name = json.dumps(package, ensure_ascii=False)
-    text = f'{{"format": {_FORMAT}, "notes": [\n{notes}\n], "package": {name}}}\n'
+    inputs = json.dumps(manifest.inputs)
+    text = (
+        f'{{"format": {_FORMAT}, "inputs": {inputs}, "notes": [\n{notes}\n], "package": {name}}}\n'
+    )
     if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
         write_quietly(path, text.encode("utf-8"))
