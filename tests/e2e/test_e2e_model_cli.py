@@ -1,8 +1,8 @@
 """End to end: `chaincards model` (a tree, or --json in the documented shape) and `chaincards check`
 (one diagnostic per doubtful fact, exit 0 / 1 with --strict / 2 on usage errors).
 
-The JSON is validated against tests/schemas/model.schema.json with a small validator for the
-subset of JSON Schema the file uses (type, required, properties, items).
+The JSON is validated against docs/schemas/model.schema.json with the small validator in
+tests/jsonschema_lite.py.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ import pytest
 from typer.testing import CliRunner
 
 from chaincards.cli import app
+from jsonschema_lite import schema_errors
 
-SCHEMA = Path(__file__).resolve().parents[1] / "schemas" / "model.schema.json"
+SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "model.schema.json"
 CANDIDATES = (
     Path(__file__).resolve().parents[3] / "shared" / "seeds",
     Path("/work/shared/seeds"),
@@ -28,42 +29,6 @@ CHAPTER_SEED = "003_4e10c9f05c583749.txt"
 DIAGNOSTIC = re.compile(r"^(?P<path>[^\s:][^:]*):(?P<line>\d+): (?P<severity>error|warning): .+$")
 SOURCE = re.compile(r"^[^:]+:\d+$")
 needs_seeds = pytest.mark.skipif(SEEDS is None, reason="the seed notes are not present")
-
-_TYPES: dict[str, type | tuple[type, ...]] = {
-    "object": dict,
-    "array": list,
-    "string": str,
-    "boolean": bool,
-    "number": (int, float),
-    "null": type(None),
-}
-
-
-def schema_errors(value: Any, schema: dict[str, Any], where: str = "$") -> list[str]:
-    """Errors of `value` against the subset of JSON Schema the schema file uses."""
-    errors: list[str] = []
-    kind = schema.get("type")
-    if kind is not None:
-        kinds = kind if isinstance(kind, list) else [kind]
-        ok = any(
-            isinstance(value, int) and not isinstance(value, bool)
-            if k == "integer"
-            else isinstance(value, _TYPES[k]) and not (k == "number" and isinstance(value, bool))
-            for k in kinds
-        )
-        if not ok:
-            return [f"{where}: expected {kind}, got {type(value).__name__}"]
-    if isinstance(value, dict):
-        errors += [
-            f"{where}: missing {key!r}" for key in schema.get("required", ()) if key not in value
-        ]
-        for key, sub in schema.get("properties", {}).items():
-            if key in value:
-                errors += schema_errors(value[key], sub, f"{where}.{key}")
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            errors += schema_errors(item, schema["items"], f"{where}[{index}]")
-    return errors
 
 
 @pytest.fixture(scope="module")
