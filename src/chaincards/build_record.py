@@ -29,6 +29,7 @@ class PackageSummary:
     written: bool  # False when the package on disk already had exactly these bytes
     decks: dict[str, dict[str, int]]  # deck → card kind → Anki notes
     changes: Changes = field(default_factory=Changes)  # since the previous build
+    stale: bool = False  # no note goes to this package any more
 
     @property
     def notes(self) -> int:
@@ -108,7 +109,7 @@ def remember(
         if sha is None:
             return  # nothing reliable to remember
         stat = package.path.stat()
-        summary = PackageSummary(package.path, False, package.decks)
+        summary = PackageSummary(package.path, False, package.decks, stale=package.stale)
         stored.append(_StoredPackage(summary, stat.st_size, stat.st_mtime_ns, sha))
     data = (_FORMAT, key, stored, diagnostics, quality)
     write_quietly(file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))

@@ -1,29 +1,18 @@
 """The compiler's stages end to end: read vault → parse → model → cards → packages.
 
-Each stage is a function over plain data; only `read_vault` and `write_decks` touch the disk.
+Each stage is a function over plain data; only reading the vault and `write.write_decks`
+touch the disk.
 """
 
 from __future__ import annotations
 
-import glob
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards import build_record
-from chaincards.anki.freshness import inputs_digest, is_fresh, remember
-from chaincards.anki.manifest import (
-    Changes,
-    Manifest,
-    compare,
-    entries_for,
-    manifest_path,
-    read_manifest,
-    read_manifests,
-    write_manifest,
-)
-from chaincards.anki.package import note_ids, package_file_name, package_groups, write_package
+from chaincards.anki.manifest import read_manifests
 from chaincards.build_record import PackageSummary
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
@@ -36,9 +25,10 @@ from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
 from chaincards.model import Model, build_model, check_model
-from chaincards.parallel import parse_notes, run_each
+from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
+from chaincards.write import write_decks
 
 
 @dataclass
@@ -56,14 +46,6 @@ class Compilation:
     default_deck: str
     model: Model
     quality: QualityReport
-
-
-@dataclass
-class PackageReport:
-    path: Path
-    written: bool  # False when the package on disk already had exactly these bytes
-    cards: list[CardNote] = field(default_factory=list)
-    changes: Changes = field(default_factory=Changes)  # against the previous manifest
 
 
 @dataclass
@@ -232,7 +214,9 @@ def build_decks(
     clock.lap("compile")
     state = cache_folder / "packages" if cache_folder else None
     reports = write_decks(cards, out, parsed.vault.root, single, progress, state, jobs, manifests)
-    packages = [PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes) for r in reports]
+    packages = [
+        PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes, r.stale) for r in reports
+    ]
     if record:
         found = compilation.diagnostics[len(loaded.diagnostics) :]
         build_record.remember(record, key, packages, found, compilation.quality)
@@ -275,59 +259,3 @@ def check_vault(parsed: ParsedVault) -> list[Diagnostic]:
         if note.meta.deck is None
     ]
     return found
-
-
-def write_decks(
-    cards: list[CardNote],
-    out: Path,
-    media_root: Path,
-    single: str | None,
-    progress: Progress | None = None,
-    state: Path | None = None,
-    jobs: int = 1,
-    manifests: dict[Path, Manifest] | None = None,
-) -> list[PackageReport]:
-    """Write one package per group; with a `state` folder, skip packages that would not change.
-
-    Each package's manifest is compared with `manifests` (read from `out` when not given)."""
-    plans: list[_PackagePlan] = []
-    for name, group in sorted(package_groups(cards, single).items()):
-        path = out / (single if single else package_file_name(name))
-        for stale in out.glob(f".{glob.escape(path.name)}.*.tmp"):
-            # Left by a build that was killed while writing; never a finished package.
-            stale.unlink(missing_ok=True)
-        manifest = manifest_path(path)
-        previous = manifests.get(manifest) if manifests is not None else read_manifest(manifest)
-        plans.append(_PackagePlan(path, group, media_root, state, previous or Manifest()))
-    tick = progress.start("writing packages", len(plans)) if progress else None
-    done = run_each(_write_planned, plans, jobs, tick)
-    return [
-        PackageReport(plan.path, written, plan.cards, changes)
-        for plan, (written, changes) in zip(plans, done, strict=True)
-    ]
-
-
-@dataclass
-class _PackagePlan:
-    path: Path
-    cards: list[CardNote]
-    media_root: Path
-    state: Path | None
-    previous: Manifest
-
-
-def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
-    digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
-    ids: dict[str, int] | None = None
-    if plan.state and is_fresh(plan.path, digest, plan.state):
-        if digest == plan.previous.inputs:
-            return False, Changes()  # its manifest already describes exactly these cards
-        written = False
-    else:
-        ids = note_ids(plan.cards)
-        written = write_package(plan.cards, plan.path, plan.media_root, ids)
-        if plan.state:
-            remember(plan.path, digest, plan.state)
-    entries = entries_for(plan.cards, ids or note_ids(plan.cards), plan.previous.entries)
-    write_manifest(manifest_path(plan.path), plan.path.name, Manifest(entries, digest))
-    return written, compare(plan.previous.entries, entries)

@@ -25,7 +25,8 @@ def build_summary(result: BuildResult, list_changes: bool = False) -> Group:
     table.add_column("changes", justify="right")
     table.add_column("cards by kind", overflow="fold")
     for package in result.packages:
-        state = "written" if package.written else "unchanged"
+        state = "no note goes here any more" if package.stale else "unchanged"
+        state = "written" if package.written else state
         table.add_row(f"[bold]{escape(package.path.name)}[/] ({state})", "", "", "")
         changed = package.changes.by_deck()
         for deck, kinds in package.decks.items():
@@ -89,6 +90,7 @@ def build_report(result: BuildResult, exit_code: int, list_changes: bool = False
             {
                 "path": str(package.path),
                 "written": package.written,
+                "stale": package.stale,
                 "notes": package.notes,
                 "decks": {
                     deck: {"notes": sum(kinds.values()), "by_kind": kinds}

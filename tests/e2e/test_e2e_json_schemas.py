@@ -308,11 +308,6 @@ def two_packages(tmp_path: Path) -> Path:
     return vault
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: when no note is left for a package, it is no longer reported, so neither are "
-    "its removed notes (and no removed_search finds them in Anki)",
-)
 def test_notes_of_a_package_no_longer_built_are_reported_removed(tmp_path: Path) -> None:
     vault, out = two_packages(tmp_path), tmp_path / "out"
     first = build(vault, out, "--changes")
@@ -321,13 +316,11 @@ def test_notes_of_a_package_no_longer_built_are_reported_removed(tmp_path: Path)
     report = build(vault, out, "--changes")
     removed = [e for p in report["packages"] for e in p["changes"]["notes"]["removed"]]
     assert guids(removed) == {gone["guid"]}
+    [stale] = [p for p in report["packages"] if p["stale"]]
+    assert stale["path"].endswith("Beta.apkg") and stale["notes"] == 0
+    assert stale["changes"]["removed_search"] == "nid:" + ",".join(map(str, gone["ids"]))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a note moved to another package keeps its GUID but loses the note ids it had; "
-    "a later removed_search then misses the id learners' collections hold",
-)
 def test_a_note_moved_to_another_package_keeps_its_note_ids(tmp_path: Path) -> None:
     vault, out = two_packages(tmp_path), tmp_path / "out"
     first = build(vault, out, "--changes")
@@ -342,6 +335,10 @@ def test_a_note_moved_to_another_package_keeps_its_note_ids(tmp_path: Path) -> N
     ]
     assert after["deck"] == "Beta"
     assert set(moved["ids"]) <= set(after["ids"])
+    # For a learner the moved note is an edited one: nothing new, nothing removed.
+    totals = [sum(len(n[key]) for n in lists) for key in ("new", "changed", "removed")]
+    assert totals == [0, 1, 0]
+    assert [p["stale"] for p in report["packages"]] == [False, True]  # Alpha.apkg: empty now
 
 
 # --- check -----------------------------------------------------------------------------------

@@ -103,8 +103,9 @@ def test_an_edit_or_other_options_are_not_the_last_build(tmp_path: Path) -> None
     os.utime(note, (1_700_000_100, 1_700_000_100))
     report = build(vault, out)
     assert [p["written"] for p in report["packages"]] == [False, True]
-    only_purpose = build(vault, out, "--cards", "purpose")
-    assert [p["notes"] for p in only_purpose["packages"]] == []
+    only_purpose = build(vault, out, "--cards", "purpose")  # these notes have no purpose
+    assert [(p["notes"], p["stale"]) for p in only_purpose["packages"]] == [(0, True), (0, True)]
+    assert [p["changes"]["removed"] for p in only_purpose["packages"]] == [3, 3]
 
 
 def test_packages_written_in_parallel_equal_serial_ones(tmp_path: Path) -> None:

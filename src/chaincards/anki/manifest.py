@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -113,15 +113,25 @@ def entries_for(
     return entries
 
 
-def compare(previous: dict[str, Entry], current: dict[str, Entry]) -> Changes:
+def compare(
+    previous: dict[str, Entry],
+    current: dict[str, Entry],
+    known: dict[str, Entry] | None = None,
+    built: Collection[str] | None = None,
+) -> Changes:
+    """A package's changes: `previous` is its last manifest, `known` every package's (a note
+    that moved in from another package is changed, not new), `built` every GUID of this build
+    (a note that moved out to another package is not removed)."""
+    known = previous if known is None else known
+    built = current if built is None else built
     changes = Changes()
     for guid, entry in current.items():
-        before = previous.get(guid)
+        before = known.get(guid)
         if before is None:
             changes.new.append(entry)
         elif before.hash != entry.hash:
             changes.changed.append(entry)
-    changes.removed = [entry for guid, entry in previous.items() if guid not in current]
+    changes.removed = [entry for guid, entry in previous.items() if guid not in built]
     return changes
 
 

@@ -1,0 +1,108 @@
+"""The last stage: packages and their manifests written, with what changed for learners.
+
+Packages are written in forked workers (see `parallel.run_each`); each compares its cards with
+the previous build's manifests and writes its own manifest.
+"""
+
+from __future__ import annotations
+
+import glob
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chaincards.anki.freshness import inputs_digest, is_fresh, remember
+from chaincards.anki.manifest import (
+    SUFFIX,
+    Changes,
+    Entry,
+    Manifest,
+    compare,
+    entries_for,
+    manifest_path,
+    read_manifests,
+    write_manifest,
+)
+from chaincards.anki.package import note_ids, package_file_name, package_groups, write_package
+from chaincards.cards.card import CardNote
+from chaincards.parallel import run_each
+from chaincards.progress import Progress
+
+
+@dataclass
+class PackageReport:
+    path: Path
+    written: bool  # False when the package on disk already had exactly these bytes
+    cards: list[CardNote] = field(default_factory=list)
+    changes: Changes = field(default_factory=Changes)  # against the previous manifests
+    stale: bool = False  # a package of the last build that no note goes to any more
+
+
+def write_decks(
+    cards: list[CardNote],
+    out: Path,
+    media_root: Path,
+    single: str | None,
+    progress: Progress | None = None,
+    state: Path | None = None,
+    jobs: int = 1,
+    manifests: dict[Path, Manifest] | None = None,
+) -> list[PackageReport]:
+    """Write one package per group; with a `state` folder, skip packages that would not change.
+
+    Changes are counted against `manifests` (read from `out` when not given). A package of the
+    last build that no note goes to any more is reported with its notes removed; its files are
+    left for the user to delete (a build of part of a vault must not delete the rest).
+    """
+    if manifests is None:
+        manifests = read_manifests(out)
+    known = {guid: e for manifest in manifests.values() for guid, e in manifest.entries.items()}
+    built = frozenset(card.guid for card in cards)
+    plans: list[_PackagePlan] = []
+    for name, group in sorted(package_groups(cards, single).items()):
+        path = out / (single if single else package_file_name(name))
+        for stale in out.glob(f".{glob.escape(path.name)}.*.tmp"):
+            # Left by a build that was killed while writing; never a finished package.
+            stale.unlink(missing_ok=True)
+        previous = manifests.get(manifest_path(path), Manifest())
+        plans.append(_PackagePlan(path, group, media_root, state, previous, known, built))
+    tick = progress.start("writing packages", len(plans)) if progress else None
+    done = run_each(_write_planned, plans, jobs, tick)
+    reports = [
+        PackageReport(plan.path, written, plan.cards, changes)
+        for plan, (written, changes) in zip(plans, done, strict=True)
+    ]
+    planned = {manifest_path(plan.path) for plan in plans}
+    for manifest, previous in sorted(manifests.items()):
+        if manifest not in planned and previous.entries:
+            gone = [entry for guid, entry in previous.entries.items() if guid not in built]
+            package = manifest.with_name(manifest.name.removesuffix(SUFFIX) + ".apkg")
+            reports.append(PackageReport(package, False, [], Changes(removed=gone), stale=True))
+    return reports
+
+
+@dataclass
+class _PackagePlan:
+    path: Path
+    cards: list[CardNote]
+    media_root: Path
+    state: Path | None
+    previous: Manifest  # this package's, from the last build
+    known: dict[str, Entry]  # every package's entries from the last build
+    built: frozenset[str]  # every GUID this build writes
+
+
+def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
+    digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
+    ids: dict[str, int] | None = None
+    if plan.state and is_fresh(plan.path, digest, plan.state):
+        if digest == plan.previous.inputs:
+            return False, Changes()  # its manifest already describes exactly these cards
+        written = False
+    else:
+        ids = note_ids(plan.cards)
+        written = write_package(plan.cards, plan.path, plan.media_root, ids)
+        if plan.state:
+            remember(plan.path, digest, plan.state)
+    entries = entries_for(plan.cards, ids or note_ids(plan.cards), plan.known)
+    write_manifest(manifest_path(plan.path), plan.path.name, Manifest(entries, digest))
+    return written, compare(plan.previous.entries, entries, plan.known, plan.built)
