@@ -14,6 +14,7 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chaincards.anki.freshness import file_sha256
 from chaincards.anki.manifest import Changes, manifest_path
 from chaincards.cache import entry_key, tool_fingerprint, write_quietly
 from chaincards.cards.quality import QualityReport
@@ -61,14 +62,6 @@ def build_key(sources: list[SourceNote], mtimes: dict[str, int], options: tuple[
     return digest.hexdigest()
 
 
-def _sha256(path: Path) -> str | None:
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return None
-
-
 def _still_there(stored: _StoredPackage) -> bool:
     try:
         stat = stored.summary.path.stat()
@@ -79,7 +72,7 @@ def _still_there(stored: _StoredPackage) -> bool:
     if (stat.st_size, stat.st_mtime_ns) == (stored.size, stored.mtime_ns):
         return True
     # Touched but maybe not changed (a checkout, a restored CI cache): compare the bytes.
-    return stat.st_size == stored.size and _sha256(stored.summary.path) == stored.sha256
+    return stat.st_size == stored.size and file_sha256(stored.summary.path) == stored.sha256
 
 
 def recall(file: Path, key: str) -> Remembered | None:
@@ -105,7 +98,7 @@ def remember(
 ) -> None:
     stored: list[_StoredPackage] = []
     for package in packages:
-        sha = _sha256(package.path)
+        sha = file_sha256(package.path)
         if sha is None:
             return  # nothing reliable to remember
         stat = package.path.stat()

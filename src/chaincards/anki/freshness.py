@@ -27,7 +27,7 @@ def inputs_digest(cards: list[CardNote], media_root: Path) -> str:
     return digest.hexdigest()
 
 
-def _file_digest(path: Path) -> str | None:
+def file_sha256(path: Path) -> str | None:
     try:
         with path.open("rb") as handle:
             return hashlib.file_digest(handle, "sha256").hexdigest()
@@ -48,12 +48,12 @@ def is_fresh(package: Path, digest: str, state: Path) -> bool:
     return (
         isinstance(record, dict)
         and record.get("inputs") == digest
-        and record.get("sha256") == _file_digest(package)
+        and record.get("sha256") == file_sha256(package)
     )
 
 
 def remember(package: Path, digest: str, state: Path) -> None:
-    sha = _file_digest(package)
+    sha = file_sha256(package)
     if sha is None:
         return
     # Without the record the next build just writes the package again.
