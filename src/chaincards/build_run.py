@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +33,6 @@ class BuildRun:
     verbose: bool = False
     as_json: bool = False
     list_changes: bool = False
-    builds: int = field(default=0, init=False)
 
     def build(self) -> tuple[BuildResult, float]:
         started = time.perf_counter()
@@ -51,7 +50,6 @@ class BuildRun:
                 jobs=self.jobs,
                 progress=progress,
             )
-        self.builds += 1
         return result, time.perf_counter() - started
 
     def once(self, one_line_json: bool = False) -> int:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards import build_record
-from chaincards.anki.manifest import read_manifests
+from chaincards.anki.manifest import all_entries, read_manifests
 from chaincards.build_record import PackageSummary
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
@@ -209,8 +209,7 @@ def build_decks(
     clock.lap("parse")
     compilation = compile_parsed(parsed, default_deck, kinds)
     manifests = read_manifests(out)
-    known = {guid: e for manifest in manifests.values() for guid, e in manifest.entries.items()}
-    cards = carry_guids(compilation.cards, known, parsed.vault.index.files)
+    cards = carry_guids(compilation.cards, all_entries(manifests), parsed.vault.index.files)
     clock.lap("compile")
     state = cache_folder / "packages" if cache_folder else None
     reports = write_decks(cards, out, parsed.vault.root, single, progress, state, jobs, manifests)

@@ -84,8 +84,7 @@ def build_report(result: BuildResult, exit_code: int, list_changes: bool = False
             "removed_search": changes.removed_search(),
         }
         if list_changes:
-            listed = changes.to_json()
-            summary["notes"] = {key: listed[key] for key in ("new", "changed", "removed")}
+            summary["notes"] = changes.to_json()
         packages.append(
             {
                 "path": str(package.path),

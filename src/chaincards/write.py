@@ -12,13 +12,14 @@ from pathlib import Path
 
 from chaincards.anki.freshness import inputs_digest, is_fresh, remember
 from chaincards.anki.manifest import (
-    SUFFIX,
     Changes,
     Entry,
     Manifest,
+    all_entries,
     compare,
     entries_for,
     manifest_path,
+    package_path,
     read_manifests,
     write_manifest,
 )
@@ -55,7 +56,7 @@ def write_decks(
     """
     if manifests is None:
         manifests = read_manifests(out)
-    known = {guid: e for manifest in manifests.values() for guid, e in manifest.entries.items()}
+    known = all_entries(manifests)
     built = frozenset(card.guid for card in cards)
     plans: list[_PackagePlan] = []
     for name, group in sorted(package_groups(cards, single).items()):
@@ -75,8 +76,8 @@ def write_decks(
     for manifest, previous in sorted(manifests.items()):
         if manifest not in planned and previous.entries:
             gone = [entry for guid, entry in previous.entries.items() if guid not in built]
-            package = manifest.with_name(manifest.name.removesuffix(SUFFIX) + ".apkg")
-            reports.append(PackageReport(package, False, [], Changes(removed=gone), stale=True))
+            package = package_path(manifest)
+            reports.append(PackageReport(package, False, changes=Changes(removed=gone), stale=True))
     return reports
 
 

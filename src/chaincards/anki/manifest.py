@@ -54,9 +54,6 @@ class Changes:
     changed: list[Entry] = field(default_factory=list)
     removed: list[Entry] = field(default_factory=list)
 
-    def __bool__(self) -> bool:
-        return bool(self.new or self.changed or self.removed)
-
     def removed_search(self) -> str:
         """The Anki browser search that finds the removed notes."""
         ids = sorted({i for entry in self.removed for i in entry.ids})
@@ -70,16 +67,21 @@ class Changes:
         return {deck: (n, c, r) for deck, (n, c, r) in sorted(counts.items())}
 
     def to_json(self) -> dict[str, object]:
+        """The notes, listed: what `--changes` adds to the counts."""
         return {
             "new": [e.to_json() for e in self.new],
             "changed": [e.to_json() for e in self.changed],
             "removed": [e.to_json() for e in self.removed],
-            "removed_search": self.removed_search(),
         }
 
 
 def manifest_path(package: Path) -> Path:
     return package.with_name(package.name.removesuffix(".apkg") + SUFFIX)
+
+
+def package_path(manifest: Path) -> Path:
+    """The package a manifest describes: the inverse of `manifest_path`."""
+    return manifest.with_name(manifest.name.removesuffix(SUFFIX) + ".apkg")
 
 
 def content_hash(card: CardNote) -> str:
@@ -116,14 +118,12 @@ def entries_for(
 def compare(
     previous: dict[str, Entry],
     current: dict[str, Entry],
-    known: dict[str, Entry] | None = None,
-    built: Collection[str] | None = None,
+    known: dict[str, Entry],
+    built: Collection[str],
 ) -> Changes:
     """A package's changes: `previous` is its last manifest, `known` every package's (a note
     that moved in from another package is changed, not new), `built` every GUID of this build
     (a note that moved out to another package is not removed)."""
-    known = previous if known is None else known
-    built = current if built is None else built
     changes = Changes()
     for guid, entry in current.items():
         before = known.get(guid)
@@ -144,6 +144,11 @@ class Manifest:
 def read_manifests(folder: Path) -> dict[Path, Manifest]:
     """Every manifest in `folder`, by path: the previous build of all its packages."""
     return {path: read_manifest(path) for path in sorted(folder.glob(f"*{SUFFIX}"))}
+
+
+def all_entries(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
+    """Every note of the previous build, whichever package it was in."""
+    return {guid: e for manifest in manifests.values() for guid, e in manifest.entries.items()}
 
 
 def read_manifest(path: Path) -> Manifest:
