@@ -2,7 +2,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: decks test lint bench clean
+.PHONY: decks test lint bench clean pictures
 
 $(BIN)/chaincards: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -14,13 +14,33 @@ $(VENV)/.test-extras: $(BIN)/chaincards
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
 
+# The browser and Mermaid checks skip without these; install them where this machine allows.
+MERMAID_VERSION := 11.17.2
+MERMAID_JS := $(VENV)/mermaid/mermaid.min.js
+
+$(VENV)/.browser: $(VENV)/.test-extras
+	command -v chromium >/dev/null \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	       && { apt-get install -y -q chromium >/dev/null 2>&1 \
+	            || { apt-get update -q >/dev/null && apt-get install -y -q chromium >/dev/null; }; }; } \
+	  || echo "no Chromium here (Debian: apt-get install chromium): browser tests will skip"
+	touch $@
+
+$(MERMAID_JS):
+	mkdir -p $(VENV)/mermaid
+	cd $(VENV)/mermaid && npm pack --silent mermaid@$(MERMAID_VERSION) >/dev/null \
+	  && tar -xzf mermaid-$(MERMAID_VERSION).tgz --strip-components=2 package/dist/mermaid.min.js \
+	  && rm mermaid-$(MERMAID_VERSION).tgz \
+	  || echo "no npm registry here: the Mermaid parser check will skip"
+
 decks: $(BIN)/chaincards
 	$(BIN)/chaincards build notes/ --out decks/
 
-test: $(VENV)/.test-extras
+test: $(VENV)/.test-extras $(VENV)/.browser
+	-$(MAKE) --no-print-directory $(MERMAID_JS)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
-	$(BIN)/python -m pytest
+	CHAINCARDS_MERMAID_JS=$(abspath $(MERMAID_JS)) $(BIN)/python -m pytest
 
 BENCH_ARGS ?= --sizes 1000,5000 --repeats 3
 

@@ -1,0 +1,115 @@
+"""What every command shares: the option declarations, the consoles, usage errors (exit 2),
+the note paths and the settings they resolve to."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from chaincards.cards.generate import CARD_KINDS
+from chaincards.config import Settings, resolve_settings
+from chaincards.pipeline import ParsedVault, read_vault
+from chaincards.vault import UsageError, vault_root_for
+
+PathsArg = Annotated[
+    list[Path] | None,
+    typer.Argument(help="Note folders or files (default: notes/).", show_default=False),
+]
+
+
+def stderr_console() -> Console:
+    return Console(stderr=True, highlight=False, no_color="NO_COLOR" in os.environ)
+
+
+def stdout_console() -> Console:
+    return Console(highlight=False, no_color="NO_COLOR" in os.environ)
+
+
+def usage_error(message: str) -> typer.Exit:
+    stderr_console().print(f"Error: {message}", markup=False, soft_wrap=True)
+    return typer.Exit(2)
+
+
+IncludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--include", help="Glob of note file names to read (repeatable; default *.md)."),
+]
+ExcludeOpt = Annotated[
+    list[str] | None,
+    typer.Option("--exclude", help="Glob of vault paths to leave out, e.g. 'Templates/*'."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
+StrictOpt = Annotated[
+    bool | None, typer.Option("--strict/--no-strict", help="Warnings fail (exit 1).")
+]
+OutOpt = Annotated[
+    str | None, typer.Option("--out", "-o", help="Folder for the .apkg files [default: decks].")
+]
+SingleOpt = Annotated[
+    str | None, typer.Option("--single", help="Write every deck into this one .apkg file.")
+]
+DefaultDeckOpt = Annotated[
+    str | None,
+    typer.Option("--default-deck", help="Deck for notes with no cards-deck and no folder."),
+]
+CardsOpt = Annotated[
+    str | None,
+    typer.Option("--cards", help=f"Card kinds to make, comma-separated: {','.join(CARD_KINDS)}."),
+]
+DiagramsOpt = Annotated[
+    bool | None,
+    typer.Option("--diagrams/--no-diagrams", help="Put a picture of the chain on model cards."),
+]
+QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only diagnostics.")]
+VerboseOpt = Annotated[
+    bool, typer.Option("--verbose", "-v", help="Also the config file, cache use and stage times.")
+]
+
+
+def note_targets(paths: list[Path] | None) -> list[Path]:
+    targets = paths or [Path("notes")]
+    missing = [str(p) for p in targets if not p.exists()]
+    if missing:
+        raise usage_error(f"no such file or folder: {', '.join(missing)}")
+    return targets
+
+
+def read_parsed(targets: list[Path], settings: Settings) -> ParsedVault:
+    try:
+        include, exclude = tuple(settings["include"]), tuple(settings["exclude"])
+        return read_vault(targets, include, exclude=exclude)
+    except UsageError as exc:
+        raise usage_error(str(exc)) from None
+
+
+def settings_for(
+    targets: list[Path],
+    out: str | None,
+    include: list[str] | None,
+    exclude: list[str] | None,
+    single: str | None,
+    default_deck: str | None,
+    cards: str | None,
+    strict: bool | None,
+    diagrams: bool | None = None,
+) -> Settings:
+    if out is not None and not out.strip():
+        raise usage_error("--out needs a folder name")
+    flags = {
+        "out": out,
+        "include": include,
+        "exclude": exclude,
+        "single": single,
+        "default-deck": default_deck,
+        "cards": cards,
+        "strict": strict,
+        "diagrams": diagrams,
+    }
+    try:
+        return resolve_settings(vault_root_for(targets), flags)
+    except UsageError as exc:
+        raise usage_error(str(exc)) from None
