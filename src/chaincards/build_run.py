@@ -49,6 +49,7 @@ class BuildRun:
                 cache_folder=self.cache,
                 jobs=self.jobs,
                 progress=progress,
+                diagrams=self.settings["diagrams"],
             )
         return result, time.perf_counter() - started
 

@@ -26,8 +26,10 @@ DEFAULTS: dict[str, Any] = {
     "default-deck": None,
     "single": None,
     "strict": False,
+    "diagrams": False,
 }
 _STRING_LISTS = ("include", "exclude", "cards")
+_BOOLEANS = ("strict", "diagrams")
 _TOML_LINE = re.compile(r"at line (\d+)")
 
 
@@ -105,9 +107,9 @@ def check_value(key: str, value: Any, where: str) -> Any:
                 )
             value = list(dict.fromkeys(value))
         return value
-    if key == "strict":
+    if key in _BOOLEANS:
         if not isinstance(value, bool):
-            raise UsageError(f"{where}: strict must be true or false")
+            raise UsageError(f"{where}: {key} must be true or false")
         return value
     if not isinstance(value, str) or not value.strip():
         raise UsageError(f"{where}: {key} must be a non-empty string")

@@ -22,6 +22,8 @@ from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import QualityReport, quality_report
 from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
+from chaincards.diagrams.on_cards import with_diagrams
+from chaincards.diagrams.svg import render_svg
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
 from chaincards.model import Model, build_model, check_model
@@ -188,13 +190,20 @@ def build_decks(
     cache_folder: Path | None = None,
     jobs: int = 1,
     progress: Progress | None = None,
+    diagrams: bool = False,
 ) -> BuildResult:
     """Notes in, packages out. With a cache folder, unchanged notes are not parsed again,
     unchanged packages are not rewritten, and an unchanged vault is not even parsed."""
     clock = _Clock()
     loaded = load_vault(paths, include, skip, exclude)
     record = cache_folder / "build.pickle" if cache_folder else None
-    options = (str(out.resolve()), single or "", default_deck or "", ",".join(kinds))
+    options = (
+        str(out.resolve()),
+        single or "",
+        default_deck or "",
+        ",".join(kinds),
+        "diagrams" if diagrams else "",
+    )
     key = (
         build_record.build_key(loaded.sources, loaded.vault.index.mtimes, options) if record else ""
     )
@@ -210,9 +219,14 @@ def build_decks(
     compilation = compile_parsed(parsed, default_deck, kinds)
     manifests = read_manifests(out)
     cards = carry_guids(compilation.cards, all_entries(manifests), parsed.vault.index.files)
+    generated: dict[str, bytes] = {}
+    if diagrams:
+        cards, generated = with_diagrams(cards, compilation.model, render_svg)
     clock.lap("compile")
     state = cache_folder / "packages" if cache_folder else None
-    reports = write_decks(cards, out, parsed.vault.root, single, progress, state, jobs, manifests)
+    reports = write_decks(
+        cards, out, parsed.vault.root, single, progress, state, jobs, manifests, generated
+    )
     packages = [
         PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes, r.stale) for r in reports
     ]

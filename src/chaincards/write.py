@@ -7,6 +7,7 @@ the previous build's manifests and writes its own manifest.
 from __future__ import annotations
 
 import glob
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -47,8 +48,11 @@ def write_decks(
     state: Path | None = None,
     jobs: int = 1,
     manifests: dict[Path, Manifest] | None = None,
+    generated: Mapping[str, bytes] | None = None,
 ) -> list[PackageReport]:
     """Write one package per group; with a `state` folder, skip packages that would not change.
+
+    `generated` holds media the build made (diagrams), by the name the cards use.
 
     Changes are counted against `manifests` (read from `out` when not given). A package of the
     last build that no note goes to any more is reported with its notes removed; its files are
@@ -65,7 +69,8 @@ def write_decks(
             # Left by a build that was killed while writing; never a finished package.
             stale.unlink(missing_ok=True)
         previous = manifests.get(manifest_path(path), Manifest())
-        plans.append(_PackagePlan(path, group, media_root, state, previous, known, built))
+        made = {m: generated[m] for c in group for m in c.media if generated and m in generated}
+        plans.append(_PackagePlan(path, group, media_root, state, previous, known, built, made))
     tick = progress.start("writing packages", len(plans)) if progress else None
     done = run_each(_write_planned, plans, jobs, tick)
     reports = [
@@ -90,6 +95,7 @@ class _PackagePlan:
     previous: Manifest  # this package's, from the last build
     known: dict[str, Entry]  # every package's entries from the last build
     built: frozenset[str]  # every GUID this build writes
+    generated: dict[str, bytes]  # media this package's cards use that the build made
 
 
 def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
@@ -101,7 +107,7 @@ def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
         written = False
     else:
         ids = note_ids(plan.cards)
-        written = write_package(plan.cards, plan.path, plan.media_root, ids)
+        written = write_package(plan.cards, plan.path, plan.media_root, ids, plan.generated)
         if plan.state:
             remember(plan.path, digest, plan.state)
     entries = entries_for(plan.cards, ids or note_ids(plan.cards), plan.known)

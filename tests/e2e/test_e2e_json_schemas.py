@@ -369,14 +369,15 @@ def test_config_defaults_a_file_and_flags(tmp_path: Path) -> None:
     plain = invoke("config", str(vault), "--json", code=0, schema="config.schema.json")
     assert plain["file"] is None
     assert {key: s["source"] for key, s in plain["settings"].items()} == dict.fromkeys(
-        ("cards", "default-deck", "exclude", "include", "out", "single", "strict"), "default"
+        ("cards", "default-deck", "diagrams", "exclude", "include", "out", "single", "strict"),
+        "default",
     )
     assert plain["settings"]["out"]["value"] == "decks"
 
     toml = vault / "chaincards.toml"
     toml.write_text(
         'out = "../decks"\nstrict = true\ncards = ["written", "purpose"]\n'
-        'default-deck = "Course::Misc"\n',
+        'default-deck = "Course::Misc"\ndiagrams = true\n',
         encoding="utf-8",
     )
     flags = ("--single", "all.apkg", "--exclude", "T/*")
@@ -387,6 +388,7 @@ def test_config_defaults_a_file_and_flags(tmp_path: Path) -> None:
     assert {key: (s["value"], s["source"]) for key, s in settings.items()} == {
         "cards": (["written", "purpose"], str(toml.resolve())),
         "default-deck": ("Course::Misc", str(toml.resolve())),
+        "diagrams": (True, str(toml.resolve())),
         "exclude": (["T/*"], "--exclude"),
         "include": (["*.md"], "default"),
         "out": (str(toml.resolve().parent / "../decks"), str(toml.resolve())),

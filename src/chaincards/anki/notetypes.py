@@ -26,7 +26,7 @@ CLOZE_FIELDS = ("Text", "Extra", "Context", "Source")
 # Anki only replaces a notetype it already has when the package's copy is newer, so the
 # templates' own modification time has to move forward whenever they or the CSS change.
 # Bump this to the current time (seconds since the epoch) with every such edit.
-TEMPLATES_REVISED = 1_795_392_000  # 2026-11-23T00:00:00Z
+TEMPLATES_REVISED = 1_795_737_600  # 2026-11-27T00:00:00Z: diagram style
 
 
 def stable_id(kind: str, name: str) -> int:

@@ -18,7 +18,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -257,11 +257,22 @@ def _write_notes(
     conn.executemany("INSERT INTO cards VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", cards)
 
 
-def _media_files(rows: list[_Row], media_root: Path) -> list[tuple[str, Path]]:
-    """(name in the package, file on disk), sorted by name; files that are gone are skipped."""
-    files: dict[str, Path] = {}
+MediaSource = Path | bytes  # a file on disk, or bytes made by the build (a diagram)
+
+
+def _media_files(
+    rows: list[_Row], media_root: Path, generated: Mapping[str, bytes]
+) -> list[tuple[str, MediaSource]]:
+    """(name in the package, its content), sorted by name; files that are gone are skipped.
+
+    A card's media are vault files, or names in `generated` (used as they are: the build
+    named them by their content)."""
+    files: dict[str, MediaSource] = {}
     for row in rows:
         for vault_path in row.card.media:
+            if vault_path in generated:
+                files[vault_path] = generated[vault_path]
+                continue
             name = package_media_name(vault_path)
             source = media_root / vault_path
             if name not in files and source.is_file():
@@ -278,7 +289,10 @@ def _zip_entry(name: str, size: int = 0) -> zipfile.ZipInfo:
     return info
 
 
-def _add_file(archive: zipfile.ZipFile, name: str, source: Path) -> None:
+def _add_file(archive: zipfile.ZipFile, name: str, source: MediaSource) -> None:
+    if isinstance(source, bytes):
+        archive.writestr(_zip_entry(name, len(source)), source)
+        return
     with (
         source.open("rb") as src,
         archive.open(_zip_entry(name, source.stat().st_size), "w") as dst,
@@ -286,7 +300,7 @@ def _add_file(archive: zipfile.ZipFile, name: str, source: Path) -> None:
         shutil.copyfileobj(src, dst, 1 << 20)
 
 
-def _write_zip(out: IO[bytes], db_path: Path, media: list[tuple[str, Path]]) -> None:
+def _write_zip(out: IO[bytes], db_path: Path, media: list[tuple[str, MediaSource]]) -> None:
     with zipfile.ZipFile(out, "w") as archive:
         _add_file(archive, "collection.anki2", db_path)
         media_map = {str(index): name for index, (name, _) in enumerate(media)}
@@ -358,7 +372,11 @@ def _replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
 
 
 def write_package(
-    cards: list[CardNote], path: Path, media_root: Path, ids: dict[str, int] | None = None
+    cards: list[CardNote],
+    path: Path,
+    media_root: Path,
+    ids: dict[str, int] | None = None,
+    generated: Mapping[str, bytes] | None = None,
 ) -> bool:
     """Write `cards` to the .apkg at `path`; False when the file already held exactly that.
 
@@ -367,7 +385,7 @@ def write_package(
     error the previous file at `path` stays as it was.
     """
     rows = _rows(cards)
-    media = _media_files(rows, media_root)
+    media = _media_files(rows, media_root, generated or {})
     with tempfile.TemporaryDirectory(prefix="chaincards-") as scratch:
         db_path = Path(scratch) / "collection.anki2"
         _write_collection(db_path, rows, ids or note_ids(cards))

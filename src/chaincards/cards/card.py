@@ -23,3 +23,6 @@ class CardNote:
     kind: str  # "callout", "tag", "inline", "purpose", "flow", …: for reports and tags
     origin: str  # "path:line", for diagnostics and manifests
     media: tuple[str, ...] = ()  # vault-relative paths of files the fields reference
+    # What a model card asks about: (activity,) or (source, target) of a flow; a diagram on
+    # the card highlights it. Empty for written cards.
+    focus: tuple[str, ...] = ()

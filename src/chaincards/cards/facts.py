@@ -61,6 +61,7 @@ class Vault:
         paths: Iterable[str] = (),
         activity: str = "",
         context: str = "",
+        flow: tuple[str, str] | None = None,
     ) -> CardNote:
         note = self.notes[path]
         times = [self.notes[p].source.mtime for p in (path, *paths) if p in self.notes]
@@ -79,6 +80,7 @@ class Vault:
             mod=max(times),
             kind=kind,
             origin=f"{path}:{line}",
+            focus=flow or ((activity,) if activity else ()),
         )
 
 

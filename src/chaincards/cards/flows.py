@@ -57,6 +57,7 @@ def activity_flow_cards(model_flows: tuple[Flow, ...], vault: Vault) -> list[Car
                     line=line,
                     paths=paths,
                     activity=source,
+                    flow=(source, target),
                 )
             )
     for (target, _), group in by_target_artifact.items():
