@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chaincards.anki.notetypes import fields_for
@@ -34,6 +34,7 @@ class Entry:
     hash: str  # of everything the learner's note holds
     front: str  # normalised front text, shortened
     ids: tuple[int, ...]  # every note id this GUID has had in a package, oldest first
+    mod: int = 0  # the note's modification time in that package (0: an older manifest)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -45,6 +46,7 @@ class Entry:
             "hash": self.hash,
             "front": self.front,
             "ids": list(self.ids),
+            "mod": self.mod,
         }
 
 
@@ -111,8 +113,28 @@ def entries_for(
             hash=content_hash(card),
             front=front_key(card),
             ids=history if note_id in history else (*history, note_id),
+            mod=card.mod,
         )
     return entries
+
+
+def settle_mods(cards: list[CardNote], previous: dict[str, Entry]) -> list[CardNote]:
+    """Modification times Anki's importer will act on.
+
+    Anki updates a note only when the package's copy is newer than its own, and a card's time
+    is its source note's. A card whose content changed while its notes did not (an option like
+    `--diagrams` turned on, a newer chaincards) is made one second newer than last time, and
+    keeps that time while it stays the same, so the next build gives the same bytes."""
+    settled: list[CardNote] = []
+    for card in cards:
+        before = previous.get(card.guid)
+        if before is not None and before.mod:
+            if before.hash != content_hash(card):
+                card = replace(card, mod=max(card.mod, before.mod + 1))
+            elif before.mod > card.mod:
+                card = replace(card, mod=before.mod)
+        settled.append(card)
+    return settled
 
 
 def compare(
