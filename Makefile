@@ -47,6 +47,13 @@ BENCH_ARGS ?= --sizes 1000,5000 --repeats 3
 bench: $(BIN)/chaincards
 	$(BIN)/python bench/run_bench.py $(BENCH_ARGS)
 
+# The README's pictures, made by chaincards itself from the sample vault.
+pictures: $(VENV)/.browser
+	$(BIN)/chaincards graph notes/ --format svg -o docs/images/chain.svg
+	$(BIN)/chaincards graph notes/ --format mermaid -o docs/images/chain.mmd
+	$(BIN)/chaincards preview notes/ -o build/preview -q
+	$(BIN)/python tools/screenshot_preview.py build/preview docs/images/preview.png
+
 lint: $(VENV)/.test-extras
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests

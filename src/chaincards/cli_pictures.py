@@ -3,8 +3,6 @@ site of every card). Registered on the app in cli.py."""
 
 from __future__ import annotations
 
-import os
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -28,6 +26,7 @@ from chaincards.cli_options import (
 from chaincards.diagnostics import exit_code
 from chaincards.diagrams import RENDERERS, SUFFIXES
 from chaincards.diagrams.graph import chain_graph
+from chaincards.files import write_text_atomically
 from chaincards.model import build_model
 from chaincards.pipeline import compile_parsed
 from chaincards.reports import print_diagnostics
@@ -37,19 +36,6 @@ class Format(StrEnum):
     mermaid = "mermaid"
     dot = "dot"
     svg = "svg"
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    """The whole file or the old one: a reader never sees half a diagram."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
-        os.replace(temp, path)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
 
 
 def graph(
@@ -94,7 +80,7 @@ def graph(
     if out.is_dir():
         raise usage_error(f"-o {out}: is a folder; give a file name")
     try:
-        _write_atomically(out, text)
+        write_text_atomically(out, text)
     except OSError as exc:
         raise usage_error(f"-o {out}: cannot write: {exc.strerror or exc}") from None
 

@@ -30,6 +30,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from chaincards.anki.notetypes import TEMPLATES_REVISED, fields_for, notetype_for, stable_id
 from chaincards.cards.card import CardNote
+from chaincards.files import new_file_mode
 from chaincards.media import package_media_name
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
@@ -325,17 +326,6 @@ def _same_bytes(first: IO[bytes], second: Path) -> bool:
         return False
 
 
-def _new_file_mode(path: Path) -> int:
-    # mkstemp creates files readable by the owner only; a package should get the mode of the
-    # file it replaces, or what the user's umask gives a new file.
-    try:
-        return path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def _fsync_folder(folder: Path) -> None:
     # Makes the rename itself durable; not possible (nor needed) on Windows.
     if os.name != "posix":
@@ -362,7 +352,7 @@ def _replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
         if unchanged:
             temp.unlink()
             return False
-        os.chmod(temp, _new_file_mode(path))
+        os.chmod(temp, new_file_mode(path))
         os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
