@@ -63,7 +63,7 @@ def shorten(text: str, limit: int = LABEL_CHARS) -> str:
         return text
     cut = text[: limit - 1].rstrip()
     if " " in cut[limit // 2 :]:
-        cut = cut.rsplit(" ", 1)[0].rstrip(",;:")
+        cut = cut.rsplit(" ", 1)[0].rstrip(",;: ")
     return cut + "…"
 
 

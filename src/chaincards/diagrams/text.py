@@ -10,10 +10,13 @@ HIGHLIGHT_FILL = "#ffedd5"
 
 
 def _mermaid_text(text: str) -> str:
-    """Text inside a quoted Mermaid label: quotes and the entity sign as Mermaid entities,
-    line breaks as spaces (a label is one line)."""
+    """Text inside a quoted Mermaid label: line breaks as spaces (a label is one line); as
+    Mermaid entities the quote, the entity sign, `%` (`%%{` anywhere opens a directive) and
+    the backtick (a leading one opens a markdown string)."""
     text = " ".join(text.split())
-    return text.replace("#", "#35;").replace('"', "#quot;")
+    for sign, entity in (("#", "#35;"), ('"', "#quot;"), ("%", "#37;"), ("`", "#96;")):
+        text = text.replace(sign, entity)
+    return text
 
 
 def _edge_title(edge: GraphEdge) -> str:

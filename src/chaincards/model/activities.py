@@ -150,6 +150,8 @@ def _section_owner(
         if heading is None or _generic(text) or label_kind(text):
             continue
         name, aliases = clean_activity_name(text)
+        if not name_key(name):  # `# %%draft%%`: a heading with nothing left to name
+            continue
         is_title = heading.level == 1 and text == note.title
         if is_title or name_key(name) in _title_keys(note):
             break
