@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards import build_record
-from chaincards.anki.manifest import all_entries, read_manifests, settle_mods
+from chaincards.anki.manifest import all_entries, read_manifests
 from chaincards.build_record import PackageSummary
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
@@ -222,7 +222,6 @@ def build_decks(
     generated: dict[str, bytes] = {}
     if diagrams:
         cards, generated = with_diagrams(cards, compilation.model, render_svg)
-    cards = settle_mods(cards, all_entries(manifests))
     clock.lap("compile")
     state = cache_folder / "packages" if cache_folder else None
     reports = write_decks(

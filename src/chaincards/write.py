@@ -22,6 +22,7 @@ from chaincards.anki.manifest import (
     manifest_path,
     package_path,
     read_manifests,
+    settle_mods,
     write_manifest,
 )
 from chaincards.anki.package import note_ids, package_file_name, package_groups, write_package
@@ -101,15 +102,18 @@ class _PackagePlan:
 def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
     digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
     ids: dict[str, int] | None = None
-    if plan.state and is_fresh(plan.path, digest, plan.state):
-        if digest == plan.previous.inputs:
-            return False, Changes()  # its manifest already describes exactly these cards
+    fresh = bool(plan.state) and is_fresh(plan.path, digest, plan.state)
+    if fresh and digest == plan.previous.inputs:
+        return False, Changes()  # its manifest already describes exactly these cards
+    # Only here, for a package that changed: settling compares every card with the manifest.
+    cards = settle_mods(plan.cards, plan.known)
+    if fresh:
         written = False
     else:
-        ids = note_ids(plan.cards)
-        written = write_package(plan.cards, plan.path, plan.media_root, ids, plan.generated)
+        ids = note_ids(cards)
+        written = write_package(cards, plan.path, plan.media_root, ids, plan.generated)
         if plan.state:
             remember(plan.path, digest, plan.state)
-    entries = entries_for(plan.cards, ids or note_ids(plan.cards), plan.known)
+    entries = entries_for(cards, ids or note_ids(cards), plan.known)
     write_manifest(manifest_path(plan.path), plan.path.name, Manifest(entries, digest))
     return written, compare(plan.previous.entries, entries, plan.known, plan.built)
