@@ -90,7 +90,8 @@ class _Row:
     ords: tuple[int, ...]
 
 
-def _card_ords(card: CardNote) -> tuple[int, ...]:
+def card_ords(card: CardNote) -> tuple[int, ...]:
+    """The cards Anki makes of this note: template ordinals, or cloze numbers minus one."""
     if card.shape == "basic":
         return (0,)
     if card.shape == "reverse":
@@ -128,7 +129,7 @@ def _rows(cards: Iterable[CardNote]) -> list[_Row]:
                 if not tag or len(tag.split()) != 1 or tag.strip() != tag:
                     raise ValueError(f"{card.origin}: tags must be non-empty and free of spaces")
                 good_tags.add(tag)
-    return [_Row(card, _card_ords(card)) for card in sorted(seen.values(), key=_learning_order)]
+    return [_Row(card, card_ords(card)) for card in sorted(seen.values(), key=_learning_order)]
 
 
 def _deck_names(rows: list[_Row]) -> list[str]:

@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 
 from chaincards.anki.notetypes import fields_for, notetype_for
-from chaincards.anki.package import _card_ords
+from chaincards.anki.package import card_ords
 from chaincards.cards.card import CardNote
 from chaincards.document import CardShape
 
@@ -369,7 +369,7 @@ def render_own(cards: list[CardNote]) -> list[PreviewCard]:
     previews = []
     for card in cards:
         # The package writer decides which cards a note gets; the preview shows the same set.
-        for ord_ in _card_ords(card):
+        for ord_ in card_ords(card):
             question, answer = render_note(card, ord_ + 1)
             previews.append(_preview(card, ord_ + 1, question, answer))
     return sorted(previews, key=_order)
