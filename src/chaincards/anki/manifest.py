@@ -169,8 +169,15 @@ def read_manifests(folder: Path) -> dict[Path, Manifest]:
 
 
 def all_entries(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
-    """Every note of the previous build, whichever package it was in."""
-    return {guid: e for manifest in manifests.values() for guid, e in manifest.entries.items()}
+    """Every note of the previous build, whichever package it was in. A note that moved to
+    another package is also in the manifest left beside the old one: the newest entry wins."""
+    entries: dict[str, Entry] = {}
+    for manifest in manifests.values():
+        for guid, entry in manifest.entries.items():
+            known = entries.get(guid)
+            if known is None or entry.mod > known.mod:
+                entries[guid] = entry
+    return entries
 
 
 def read_manifest(path: Path) -> Manifest:

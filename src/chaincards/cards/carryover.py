@@ -31,7 +31,7 @@ from chaincards.cards.card import CardNote
 # the same thing, or two questions cut from one template (`what does X provide to Y`), do not.
 SIMILAR = 0.6
 SHORT_FRONT_WORDS = 4
-# Share of the words of a gone file's fronts a new file must have to be taken for it.
+# Share of the words of a gone file's fronts a new file must hold to be taken for it.
 SIMILAR_FILE = 0.5
 # Beyond this many cards on either side, a card is compared only with the cards around the
 # same relative place in the other version of the file.
@@ -134,8 +134,10 @@ def _file_pairs(
         if gone_per_folder[folder] * len(by_folder.get(folder, ())) <= RENAME_PAIRS:
             targets.update(by_folder.get(folder, ()))
         for new in targets:
+            # How much of the old file is in the new one: a note that moved and grew still
+            # pairs; one-to-one, best first, keeps a big new file from taking every gone one.
             shared = sum((words[old] & words[new]).values())
-            score = shared / max(sum(words[old].values()), sum(words[new].values()), 1)
+            score = shared / max(sum(words[old].values()), 1)
             if score >= SIMILAR_FILE:
                 scored.append((-score, old, new))
     pairs: list[tuple[str, str]] = []
@@ -152,7 +154,8 @@ def _card_candidates(
 ) -> list[tuple[float, str, str, int]]:
     """(−score, old GUID, new GUID, position) for every similar enough pair of the same kind
     and shape. Each new card is scored only against the few old cards sharing most words
-    with it, and in big files only against the cards at about the same relative place."""
+    with it (all of them for a front of a few words), and in big files only against the cards
+    at about the same relative place."""
     old_sorted = sorted(old, key=lambda e: _path_line(e.source)[1])
     old_words = [frozenset(e.front.split()) for e in old_sorted]
     new_sorted = sorted(new, key=lambda n: n.line)
@@ -166,15 +169,16 @@ def _card_candidates(
             middle = int(rank * scale)
             start, stop = max(middle - WINDOW, 0), middle + WINDOW + 1
         words = frozenset(item.front.split())
-        shortlist = heapq.nlargest(
-            SHORTLIST,
-            (
-                (len(words & old_words[index]), -index)
-                for index in range(start, min(stop, len(old_sorted)))
-                if old_sorted[index].kind == card.kind and old_sorted[index].shape == card.shape
-            ),
-        )
-        for _, negative_index in shortlist:
+        ranked = [
+            (len(words & old_words[index]), -index)
+            for index in range(start, min(stop, len(old_sorted)))
+            if old_sorted[index].kind == card.kind and old_sorted[index].shape == card.shape
+        ]
+        # A front of a few words may share none with its corrected self (`Colour` → `Color`):
+        # those are compared by characters with every card in reach, which is cheap for them.
+        if len(words) >= SHORT_FRONT_WORDS:
+            ranked = heapq.nlargest(SHORTLIST, ranked)
+        for _, negative_index in ranked:
             entry = old_sorted[-negative_index]
             score = similarity(item.front, entry.front)
             if score >= SIMILAR:

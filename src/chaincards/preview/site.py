@@ -354,6 +354,9 @@ def _publish(built: Path, out: Path) -> None:
     if not out.exists():
         built.rename(out)
         return
+    if Path.cwd().is_relative_to(out.resolve()):
+        _publish_in_place(built, out)
+        return
     old = built.with_name(built.name + ".old")
     out.rename(old)
     try:
@@ -362,6 +365,19 @@ def _publish(built: Path, out: Path) -> None:
         old.rename(out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _publish_in_place(built: Path, out: Path) -> None:
+    """`-o .`: the folder a shell stands in cannot be swapped, so its entries are (it is empty
+    or an earlier preview, see `_check_replaceable`)."""
+    for entry in out.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry)
+        else:
+            entry.unlink()
+    for entry in sorted(built.iterdir()):
+        entry.rename(out / entry.name)
+    built.rmdir()
 
 
 def write_site(
@@ -382,7 +398,7 @@ def write_site(
     trusted markup (chaincards' own drawing) and goes into the index unchanged. A folder that
     is not empty and holds no earlier preview is never replaced (FileExistsError).
     """
-    out = Path(out)
+    out = Path(os.path.abspath(out))  # `-o .` has no parent to build the new site in
     _check_replaceable(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     # Built beside `out` so that the final rename stays on one file system.
