@@ -12,13 +12,13 @@ from chaincards.anki.notetypes import stylesheet
 from chaincards.media import package_media_name
 from chaincards.pipeline import compile_vault
 from chaincards.preview import site as site_module
+from chaincards.preview.css import scope_css
 from chaincards.preview.render import PreviewCard, render_own
 from chaincards.preview.site import (
     MARKER,
     deck_file_name,
     deck_tree,
     rewrite_media,
-    scope_css,
     write_site,
 )
 
