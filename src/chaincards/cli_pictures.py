@@ -24,8 +24,6 @@ from chaincards.cli_options import (
     usage_error,
 )
 from chaincards.diagnostics import exit_code
-from chaincards.diagrams import RENDERERS, SUFFIXES
-from chaincards.diagrams.graph import chain_graph
 from chaincards.files import write_text_atomically
 from chaincards.model import build_model
 from chaincards.pipeline import compile_parsed
@@ -59,10 +57,15 @@ def graph(
     exclude: ExcludeOpt = None,
 ) -> None:
     """Draw the chain: activities and the flows between them (Mermaid pastes into a note)."""
+    from chaincards.diagrams import RENDERERS, SUFFIXES
+    from chaincards.diagrams.graph import chain_graph
+
     targets = note_targets(paths)
-    if format_ is None and out is not None and out.suffix.lower() not in SUFFIXES:
-        raise usage_error(f"-o {out}: say --format, or use .svg, .mmd or .dot")
-    chosen = format_.value if format_ else SUFFIXES.get(out.suffix.lower(), "") if out else ""
+    chosen = format_.value if format_ else "mermaid"
+    if format_ is None and out is not None:
+        if out.suffix.lower() not in SUFFIXES:
+            raise usage_error(f"-o {out}: say --format, or use .svg, .mmd or .dot")
+        chosen = SUFFIXES[out.suffix.lower()]
     settings = settings_for(targets, None, include, exclude, None, None, None, None)
     parsed = read_parsed(targets, settings)
     model = build_model(parsed.notes)
@@ -73,7 +76,7 @@ def graph(
         known = ", ".join(a.name for a in model.activities)
         raise usage_error(f"--activity {activity!r}: no such activity; the notes have {known}")
     drawn = chain_graph(model, parties=parties, activity=activity, title=parsed.vault.name)
-    text = RENDERERS[chosen or "mermaid"](drawn)
+    text = RENDERERS[chosen](drawn)
     if out is None:
         typer.echo(text, nl=False)
         return

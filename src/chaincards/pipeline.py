@@ -22,8 +22,6 @@ from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import QualityReport, quality_report
 from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
-from chaincards.diagrams.on_cards import with_diagrams
-from chaincards.diagrams.svg import render_svg
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
 from chaincards.model import Model, build_model, check_model
@@ -221,6 +219,10 @@ def build_decks(
     cards = carry_guids(compilation.cards, all_entries(manifests), parsed.vault.index.files)
     generated: dict[str, bytes] = {}
     if diagrams:
+        # Imported here: drawing is optional and its modules would slow every start-up.
+        from chaincards.diagrams.on_cards import with_diagrams
+        from chaincards.diagrams.svg import render_svg
+
         cards, generated = with_diagrams(cards, compilation.model, render_svg)
     clock.lap("compile")
     state = cache_folder / "packages" if cache_folder else None

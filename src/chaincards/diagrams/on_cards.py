@@ -36,18 +36,25 @@ def with_diagrams(
 
     Written cards have no focus and are left alone; so are reversed cards, whose back is a
     question too (the picture would give the answer away)."""
-    names: dict[tuple[str, ...], str] = {}
+    names: dict[tuple[str, ...], str | None] = {}
     files: dict[str, bytes] = {}
+
+    def media_name(focus: tuple[str, ...]) -> str | None:
+        # Once per focus, not per card: `model.activity` scans the chain, drawing lays it out.
+        if focus not in names:
+            names[focus] = None
+            if model.activity(focus[0]) is not None:
+                svg = render(_graph_for(model, focus)).encode("utf-8")
+                names[focus] = diagram_media_name(svg)
+                files[diagram_media_name(svg)] = svg
+        return names[focus]
+
     result: list[CardNote] = []
     for card in cards:
-        if not card.focus or card.shape == "reverse" or model.activity(card.focus[0]) is None:
+        name = media_name(card.focus) if card.focus and card.shape != "reverse" else None
+        if name is None:
             result.append(card)
             continue
-        name = names.get(card.focus)
-        if name is None:
-            svg = render(_graph_for(model, card.focus)).encode("utf-8")
-            name = names[card.focus] = diagram_media_name(svg)
-            files[name] = svg
         label = escape(" → ".join(card.focus), quote=True)
         picture = f'<div class="cc-diagram"><img src="{name}" alt="value chain: {label}"></div>'
         result.append(replace(card, back=card.back + picture, media=(*card.media, name)))
