@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from chaincards.anki.package import package_file_name, package_groups, write_package
-from chaincards.cards.card import CardNote
+from chaincards.cards.card import CardNote, split_origin
 from chaincards.pipeline import compile_vault
 from chaincards.preview import render
 from chaincards.preview.render import (
@@ -21,7 +21,6 @@ from chaincards.preview.render import (
     render_cloze,
     render_own,
     render_with_anki,
-    split_origin,
 )
 
 SAMPLE_VAULT = Path(__file__).resolve().parents[2] / "notes"

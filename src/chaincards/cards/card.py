@@ -26,3 +26,11 @@ class CardNote:
     # What a model card asks about: (activity,) or (source, target) of a flow; a diagram on
     # the card highlights it. Empty for written cards.
     focus: tuple[str, ...] = ()
+
+
+def split_origin(origin: str) -> tuple[str, int]:
+    """'path/to/note.md:12' → ('path/to/note.md', 12); no line number gives line 0."""
+    path, _, line = origin.rpartition(":")
+    if not path or not line.isdigit():
+        return origin, 0
+    return path, int(line)

@@ -24,7 +24,7 @@ from difflib import SequenceMatcher
 from pathlib import PurePosixPath
 
 from chaincards.anki.manifest import Entry, front_key
-from chaincards.cards.card import CardNote
+from chaincards.cards.card import CardNote, split_origin
 
 # Share of the front that must stay, in words kept in order (in characters for fronts of a
 # few words): one edited word in a short question still matches, a different question about
@@ -52,13 +52,6 @@ class _New:
     line: int
 
 
-def _path_line(origin: str) -> tuple[str, int]:
-    path, _, line = origin.rpartition(":")
-    if not path or not line.isdigit():
-        return origin, 0
-    return path, int(line)
-
-
 def similarity(first: str, second: str) -> float:
     """How much of two normalised fronts is the same: by words, or by characters when either
     has only a few words (one changed word of three is too coarse a step). Words, because
@@ -80,13 +73,13 @@ def carry_guids(
         return cards
     old_by_file: dict[str, list[Entry]] = defaultdict(list)
     for entry in vanished:
-        old_by_file[_path_line(entry.source)[0]].append(entry)
+        old_by_file[split_origin(entry.source)[0]].append(entry)
     new_by_file: dict[str, list[_New]] = defaultdict(list)
     for position, card in enumerate(cards):
         if card.guid not in previous:
-            path, line = _path_line(card.origin)
+            path, line = split_origin(card.origin)
             new_by_file[path].append(_New(position, card.guid, front_key(card), line))
-    previous_files = {_path_line(e.source)[0] for e in previous.values()}
+    previous_files = {split_origin(e.source)[0] for e in previous.values()}
     pairs = [(path, path) for path in new_by_file if path in old_by_file]
     gone = sorted(path for path in old_by_file if path not in vault_files)
     arrived = sorted(path for path in new_by_file if path not in previous_files)
@@ -156,7 +149,7 @@ def _card_candidates(
     and shape. Each new card is scored only against the few old cards sharing most words
     with it (all of them for a front of a few words), and in big files only against the cards
     at about the same relative place."""
-    old_sorted = sorted(old, key=lambda e: _path_line(e.source)[1])
+    old_sorted = sorted(old, key=lambda e: split_origin(e.source)[1])
     old_words = [frozenset(e.front.split()) for e in old_sorted]
     new_sorted = sorted(new, key=lambda n: n.line)
     full = len(old_sorted) <= FULL_COMPARE and len(new_sorted) <= FULL_COMPARE

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from chaincards.anki.notetypes import fields_for, notetype_for
 from chaincards.anki.package import card_ords
-from chaincards.cards.card import CardNote
+from chaincards.cards.card import CardNote, split_origin
 from chaincards.document import CardShape
 
 
@@ -36,14 +36,6 @@ class PreviewCard:
     answer_html: str
     source_path: str  # vault-relative
     source_line: int
-
-
-def split_origin(origin: str) -> tuple[str, int]:
-    """'path/to/note.md:12' → ('path/to/note.md', 12); no line number gives line 0."""
-    path, _, line = origin.rpartition(":")
-    if not path or not line.isdigit():
-        return origin, 0
-    return path, int(line)
 
 
 def _preview(card: CardNote, ordinal: int, question: str, answer: str) -> PreviewCard:
