@@ -18,6 +18,7 @@ from chaincards.anki.manifest import (
     Manifest,
     all_entries,
     compare,
+    content_hash,
     entries_for,
     manifest_path,
     package_path,
@@ -105,8 +106,9 @@ def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
     fresh = bool(plan.state) and is_fresh(plan.path, digest, plan.state)
     if fresh and digest == plan.previous.inputs:
         return False, Changes()  # its manifest already describes exactly these cards
-    # Only here, for a package that changed: settling compares every card with the manifest.
-    cards = settle_mods(plan.cards, plan.known)
+    # Only here, for a package that changed: hashing every card is what settling costs.
+    hashes = {card.guid: content_hash(card) for card in plan.cards}
+    cards = settle_mods(plan.cards, plan.known, hashes)
     if fresh:
         written = False
     else:
@@ -114,6 +116,6 @@ def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
         written = write_package(cards, plan.path, plan.media_root, ids, plan.generated)
         if plan.state:
             remember(plan.path, digest, plan.state)
-    entries = entries_for(cards, ids or note_ids(cards), plan.known)
+    entries = entries_for(cards, ids or note_ids(cards), plan.known, hashes)
     write_manifest(manifest_path(plan.path), plan.path.name, Manifest(entries, digest))
     return written, compare(plan.previous.entries, entries, plan.known, plan.built)

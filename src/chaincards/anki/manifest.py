@@ -97,8 +97,12 @@ def front_key(card: CardNote) -> str:
 
 
 def entries_for(
-    cards: Iterable[CardNote], ids: dict[str, int], previous: dict[str, Entry]
+    cards: Iterable[CardNote],
+    ids: dict[str, int],
+    previous: dict[str, Entry],
+    hashes: dict[str, str],
 ) -> dict[str, Entry]:
+    """Each card's manifest entry; `hashes` are the cards' `content_hash`es by GUID."""
     entries: dict[str, Entry] = {}
     for card in sorted(cards, key=lambda c: c.guid):
         earlier = previous.get(card.guid)
@@ -110,7 +114,7 @@ def entries_for(
             kind=card.kind,
             shape=card.shape,
             source=card.origin,
-            hash=content_hash(card),
+            hash=hashes[card.guid],
             front=front_key(card),
             ids=history if note_id in history else (*history, note_id),
             mod=card.mod,
@@ -118,18 +122,21 @@ def entries_for(
     return entries
 
 
-def settle_mods(cards: list[CardNote], previous: dict[str, Entry]) -> list[CardNote]:
+def settle_mods(
+    cards: list[CardNote], previous: dict[str, Entry], hashes: dict[str, str]
+) -> list[CardNote]:
     """Modification times Anki's importer will act on.
 
     Anki updates a note only when the package's copy is newer than its own, and a card's time
     is its source note's. A card whose content changed while its notes did not (an option like
     `--diagrams` turned on, a newer chaincards) is made one second newer than last time, and
-    keeps that time while it stays the same, so the next build gives the same bytes."""
+    keeps that time while it stays the same, so the next build gives the same bytes. `hashes`
+    are the cards' `content_hash`es by GUID (the time is not part of them)."""
     settled: list[CardNote] = []
     for card in cards:
         before = previous.get(card.guid)
         if before is not None and before.mod:
-            if before.hash != content_hash(card):
+            if before.hash != hashes[card.guid]:
                 card = replace(card, mod=max(card.mod, before.mod + 1))
             elif before.mod > card.mod:
                 card = replace(card, mod=before.mod)
