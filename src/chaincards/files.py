@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import IO
+
+
+def current_umask() -> int:
+    umask = os.umask(0)  # the only way to read it is to set it
+    os.umask(umask)
+    return umask
 
 
 def new_file_mode(path: Path) -> int:
@@ -14,19 +22,59 @@ def new_file_mode(path: Path) -> int:
     try:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
+        return 0o666 & ~current_umask()
 
 
-def write_text_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+def _same_bytes(first: IO[bytes], second: Path) -> bool:
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as file:
-            file.write(text)
+        if os.fstat(first.fileno()).st_size != second.stat().st_size:
+            return False
+        first.seek(0)
+        with second.open("rb") as other:
+            while True:
+                chunk = first.read(1 << 20)
+                if chunk != other.read(1 << 20):
+                    return False
+                if not chunk:
+                    return True
+    except FileNotFoundError:
+        return False
+
+
+def _fsync_folder(folder: Path) -> None:
+    # Makes the rename itself durable; not possible (nor needed) on Windows.
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
+    """Write into a temp file beside `path`, then rename it over `path` unless nothing changed."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(fd, "w+b") as out:
+            write(out)
+            out.flush()
+            unchanged = _same_bytes(out, path)
+            if not unchanged:
+                os.fsync(out.fileno())
+        if unchanged:
+            temp.unlink()
+            return False
         os.chmod(temp, new_file_mode(path))
         os.replace(temp, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        temp.unlink(missing_ok=True)
         raise
+    _fsync_folder(path.parent)
+    return True
+
+
+def write_text_atomically(path: Path, text: str) -> bool:
+    return replace_atomically(path, lambda out: out.write(text.encode("utf-8")))

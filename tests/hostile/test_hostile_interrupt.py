@@ -24,6 +24,7 @@ import pytest
 from hostile_vault import SRC, read_package, run_cli
 
 import chaincards.anki.package as package_module
+import chaincards.files as files_module
 from chaincards import cli
 
 BIG_PICTURE_BYTES = 24 * 1024 * 1024  # incompressible: writing it takes long enough to interrupt
@@ -217,7 +218,7 @@ def test_failure_while_renaming_keeps_the_previous_package(
     def no_rename(source: object, target: object) -> None:
         raise OSError(errno.EXDEV, "Invalid cross-device link")
 
-    monkeypatch.setattr(package_module.os, "replace", no_rename)
+    monkeypatch.setattr(files_module.os, "replace", no_rename)
     assert _main("build", "vault", "--out", "decks", "-q") == 2
     _no_traceback(capsys.readouterr().err)
     assert _listing(small_vault) == before

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import shutil
 import sqlite3
@@ -18,7 +17,7 @@ import tempfile
 import unicodedata
 import warnings
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,7 +29,7 @@ from genanki.apkg_schema import APKG_SCHEMA
 
 from chaincards.anki.notetypes import TEMPLATES_REVISED, fields_for, notetype_for, stable_id
 from chaincards.cards.card import CardNote
-from chaincards.files import new_file_mode
+from chaincards.files import replace_atomically
 from chaincards.media import package_media_name
 
 _ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can hold
@@ -311,57 +310,6 @@ def _write_zip(out: IO[bytes], db_path: Path, media: list[tuple[str, MediaSource
             _add_file(archive, str(index), source)
 
 
-def _same_bytes(first: IO[bytes], second: Path) -> bool:
-    try:
-        if os.fstat(first.fileno()).st_size != second.stat().st_size:
-            return False
-        first.seek(0)
-        with second.open("rb") as other:
-            while True:
-                chunk = first.read(1 << 20)
-                if chunk != other.read(1 << 20):
-                    return False
-                if not chunk:
-                    return True
-    except FileNotFoundError:
-        return False
-
-
-def _fsync_folder(folder: Path) -> None:
-    # Makes the rename itself durable; not possible (nor needed) on Windows.
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
-    """Write into a temp file beside `path`, then rename it over `path` unless nothing changed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    temp = Path(temp_name)
-    try:
-        with os.fdopen(fd, "w+b") as out:
-            write(out)
-            out.flush()
-            unchanged = _same_bytes(out, path)
-            if not unchanged:
-                os.fsync(out.fileno())
-        if unchanged:
-            temp.unlink()
-            return False
-        os.chmod(temp, new_file_mode(path))
-        os.replace(temp, path)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_folder(path.parent)
-    return True
-
-
 def write_package(
     cards: list[CardNote],
     path: Path,
@@ -380,4 +328,4 @@ def write_package(
     with tempfile.TemporaryDirectory(prefix="chaincards-") as scratch:
         db_path = Path(scratch) / "collection.anki2"
         _write_collection(db_path, rows, ids or note_ids(cards))
-        return _replace_atomically(Path(path), lambda out: _write_zip(out, db_path, media))
+        return replace_atomically(Path(path), lambda out: _write_zip(out, db_path, media))

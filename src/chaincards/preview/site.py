@@ -21,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import quote
 
+from chaincards.files import current_umask
 from chaincards.media import package_media_name
 from chaincards.preview.css import SCOPE, scope_css
 from chaincards.preview.render import PreviewCard
@@ -278,9 +279,7 @@ def _check_replaceable(out: Path) -> None:
 
 def _folder_mode() -> int:
     # mkdtemp makes the folder private; the site should get what the umask gives a new folder.
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o777 & ~umask
+    return 0o777 & ~current_umask()
 
 
 def _publish(built: Path, out: Path) -> None:
