@@ -31,6 +31,7 @@ from chaincards.diagrams.graph import (
 from chaincards.diagrams.text import to_dot, to_mermaid
 from chaincards.model import Model
 from chaincards.pipeline import compile_vault
+from vaults import make_vault
 
 NOTES = Path(__file__).resolve().parents[2] / "notes"
 MERMAID_JS_DEFAULT = Path("/tmp/mm/node_modules/mermaid/dist/mermaid.min.js")
@@ -493,7 +494,7 @@ def test_mermaid_escapes_every_label(label: str) -> None:
 
 
 def test_mermaid_of_an_activity_with_a_commented_out_heading(tmp_path: Path) -> None:
-    vault = write_vault(
+    vault = make_vault(
         tmp_path,
         A="# A\n## Outputs\n- Stuff for [[B]].\n",
         B="# %%draft%%\n## Inputs\n- Stuff from [[A]].\n",
@@ -705,15 +706,6 @@ def test_shorten_puts_no_space_before_the_ellipsis(text: str) -> None:
 # --- chain_graph on a small vault -----------------------------------------------------------
 
 
-def write_vault(root: Path, **notes: str) -> Path:
-    vault = root / "vault"
-    for name, text in notes.items():
-        path = vault / f"{name}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return vault
-
-
 SMALL = {
     # Plan → Build stated only by Plan (an output), Source → Build stated only by Build (an
     # input), Build → Plan by both with two artifacts; customers and suppliers are parties.
@@ -733,7 +725,7 @@ SMALL = {
 
 @pytest.fixture(scope="module")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Model:
-    vault = write_vault(tmp_path_factory.mktemp("small"), **SMALL)
+    vault = make_vault(tmp_path_factory.mktemp("small"), **SMALL)
     return compile_vault([vault]).model
 
 

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 
 import chaincards.files
 from chaincards.cli import app
+from vaults import make_vault
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTES = ROOT / "notes"
@@ -70,15 +71,6 @@ def usage_error(*args: str, columns: int = 120) -> str:
     lines = [line for line in result.stderr.splitlines() if not DIAGNOSTIC.match(line)]
     assert len(lines) == 1 and lines[0].startswith("Error: "), result.stderr
     return lines[0]
-
-
-def make_vault(root: Path, **notes: str) -> Path:
-    vault = root / "vault"
-    for name, text in notes.items():
-        path = vault / f"{name}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return vault
 
 
 def mermaid_nodes(text: str) -> dict[str, tuple[str, str]]:

@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 
 from chaincards.cli import app
 from jsonschema_lite import schema_errors
+from vaults import make_vault
 
 SCHEMA = Path(__file__).resolve().parents[2] / "docs" / "schemas" / "model.schema.json"
 CANDIDATES = (
@@ -46,15 +47,6 @@ def model_json(*args: str) -> dict[str, Any]:
     result = invoke("model", *args, "--json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
-
-
-def make_vault(root: Path, **notes: str) -> Path:
-    vault = root / "vault"
-    for name, text in notes.items():
-        path = vault / f"{name}.md"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return vault
 
 
 def diagnostics(stderr: str) -> list[str]:
