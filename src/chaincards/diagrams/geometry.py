@@ -14,7 +14,7 @@ from dataclasses import dataclass
 Point = tuple[float, float]
 
 NODE_FONT = 13.0  # px
-LABEL_FONT = 11.0  # px, edge labels, badges, legend and caption
+LABEL_FONT = 11.0  # px, edge labels, badges and legend
 CHAR_EM = 0.6
 LINE_HEIGHT = 1.3
 LABEL_PAD = (4.0, 2.0)  # inside a label's background, horizontal and vertical

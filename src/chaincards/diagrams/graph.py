@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from chaincards.model import ALL, Model
@@ -51,7 +51,6 @@ class ChainGraph:
     nodes: tuple[GraphNode, ...]
     edges: tuple[GraphEdge, ...]
     title: str = ""
-    notes: tuple[str, ...] = field(default=())  # what was left out, for the caption
 
     def node(self, key: str) -> GraphNode:
         return next(n for n in self.nodes if n.key == key)

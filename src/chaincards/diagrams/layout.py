@@ -64,7 +64,6 @@ class Layout:
     nodes: tuple[NodeShape, ...]
     edges: tuple[EdgeShape, ...]
     legend: tuple[tuple[Box, TextLine], ...]  # a badge's circle and what its number stands for
-    caption: tuple[TextLine, ...]  # ChainGraph.notes
 
 
 def layout(graph: ChainGraph) -> Layout:
@@ -82,18 +81,17 @@ def layout(graph: ChainGraph) -> Layout:
     )
     drawing = bounds([*boxes.values(), *arrows, *(lab.box for lab in labels if lab)], curves)
     legend = _legend(graph, edges, drawing)
-    caption = _caption(graph.notes, drawing, legend)
-    for line in (*(line for _, line in legend), *caption):
+    for _, line in legend:
         drawing = drawing.union(line.box)
-    return Layout(drawing.inflate(MARGIN), nodes, edges, legend, caption)
+    return Layout(drawing.inflate(MARGIN), nodes, edges, legend)
 
 
 def label_boxes(lay: Layout) -> list[Box]:
-    """Every box holding text other than a node's: edge labels, badges, legend, caption."""
+    """Every box holding text other than a node's: edge labels, badges, legend."""
     boxes = [e.label.box for e in lay.edges if e.label]
     for badge, line in lay.legend:
         boxes += [badge, line.box]
-    return boxes + [line.box for line in lay.caption]
+    return boxes
 
 
 def wrap_label(text: str) -> tuple[str, ...]:
@@ -334,7 +332,7 @@ def _order(edges: Sequence[GraphEdge]) -> list[int]:
     )
 
 
-# -- legend and caption, under the drawing ----------------------------------------------------
+# -- the legend, under the drawing ----------------------------------------------------
 
 
 def _legend(
@@ -359,14 +357,3 @@ def _legend(
         )
         legend.append((Box(x, y, diameter, diameter), line))
     return tuple(legend)
-
-
-def _caption(
-    notes: Sequence[str], drawing: Box, legend: Sequence[tuple[Box, TextLine]]
-) -> tuple[TextLine, ...]:
-    top = max([drawing.bottom, *(badge.bottom for badge, _ in legend)]) + 10
-    height = LABEL_FONT * LINE_HEIGHT
-    return tuple(
-        TextLine(Box(drawing.x, top + i * (height + 2), text_width(text, LABEL_FONT), height), text)
-        for i, text in enumerate(shorten(note, 110) for note in notes)
-    )

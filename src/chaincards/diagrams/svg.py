@@ -37,7 +37,6 @@ STYLE = f"""
 .cc-hl rect, .cc-hl circle {{ stroke: {HIGHLIGHT}; }}
 .cc-hl text {{ fill: #9a3412; }}
 .cc-dim text {{ fill: #6e7781; }}
-.cc-caption text {{ fill: #57606a; font-size: {LABEL_FONT:.0f}px; font-style: italic; }}
 """
 # XML 1.0 forbids these characters even escaped; a stray one in a note must not break the file.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -67,7 +66,6 @@ def render_svg(graph: ChainGraph) -> str:
         *(_label(graph, e, dim) for e in _drawing_order(lay.edges) if e.label),
         "</g>",
         _legend(lay),
-        _caption(lay.caption),
         "</svg>",
     ]
     return "\n".join(p for p in parts if p) + "\n"
@@ -186,12 +184,6 @@ def _legend(lay: Layout) -> str:
         for i, (badge, line) in enumerate(lay.legend, start=1)
     ]
     return '<g class="cc-legend">' + "".join(entries) + "</g>"
-
-
-def _caption(lines: tuple[TextLine, ...]) -> str:
-    if not lines:
-        return ""
-    return '<g class="cc-caption">' + "".join(_line(line) for line in lines) + "</g>"
 
 
 def _line(line: TextLine) -> str:
