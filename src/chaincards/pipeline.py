@@ -19,12 +19,16 @@ from chaincards.cards.card import CardNote
 from chaincards.cards.carryover import carry_guids
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
+from chaincards.cards.memo import CardMemo
 from chaincards.cards.quality import QualityReport, quality_report
 from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
+from chaincards.memo_file import Memo
+from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
+from chaincards.model.counterparts import RememberedResolutions, Resolution, ResolutionKey
 from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
@@ -152,15 +156,23 @@ def compile_vault(
     return compile_parsed(parsed, default_deck, kinds)
 
 
+@collector_paused()
 def compile_parsed(
-    parsed: ParsedVault, default_deck: str | None, kinds: tuple[str, ...] = CARD_KINDS
+    parsed: ParsedVault,
+    default_deck: str | None,
+    kinds: tuple[str, ...] = CARD_KINDS,
+    memo: CardMemo | None = None,
+    resolutions: RememberedResolutions | None = None,
 ) -> Compilation:
-    """The model and its cards, duplicates dropped, with the quality report."""
+    """The model and its cards, duplicates dropped, with the quality report. With memos of the
+    last build, item resolutions and model cards whose facts did not change are taken from them."""
     deck = default_deck or valid_deck_or(parsed.vault.name, "Default")
-    model = build_model(parsed.notes)
-    cards, problems = all_cards(parsed.notes, model, deck, kinds, parsed.vault.index.mtimes)
+    memo = memo or CardMemo()
+    model = build_model(parsed.notes, resolutions)
+    mtimes = parsed.vault.index.mtimes
+    cards, problems = all_cards(parsed.notes, model, deck, kinds, mtimes, memo)
     cards, suppressed = drop_duplicate_fronts(cards, problems)
-    quality = quality_report(cards, suppressed)
+    quality = quality_report(cards, suppressed, memo.self_answering)
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
 
 
@@ -172,9 +184,11 @@ class BuildResult:
     reused: bool  # True when nothing changed since the last build, which was reported again
     notes: int = 0  # note files read
     parsed: int = 0  # of them parsed again (the rest came from the parse cache)
+    card_units: tuple[int, int] = (0, 0)  # units of model cards (made again, from the memo)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
 
 
+@collector_paused()
 def build_decks(
     paths: list[Path],
     out: Path,
@@ -210,11 +224,19 @@ def build_decks(
     if last is not None:
         diagnostics = loaded.diagnostics + last.diagnostics
         notes = len(loaded.sources)
-        return BuildResult(last.packages, diagnostics, last.quality, True, notes, 0, clock.laps)
+        return BuildResult(
+            last.packages, diagnostics, last.quality, True, notes, 0, seconds=clock.laps
+        )
     parse_cache = ParseCache(cache_folder / "notes") if cache_folder else None
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
     clock.lap("parse")
-    compilation = compile_parsed(parsed, default_deck, kinds)
+    memo = CardMemo(cache_folder / "cards.pickle" if cache_folder else None)
+    resolutions = Memo[ResolutionKey, Resolution](
+        cache_folder / "resolutions.pickle" if cache_folder else None
+    )
+    compilation = compile_parsed(parsed, default_deck, kinds, memo, resolutions)
+    memo.save()
+    resolutions.save()
     manifests = read_manifests(out)
     cards = carry_guids(compilation.cards, all_entries(manifests), parsed.vault.index.files)
     generated: dict[str, bytes] = {}
@@ -239,7 +261,14 @@ def build_decks(
     notes = len(loaded.sources)
     reparsed = parse_cache.misses if parse_cache else notes
     return BuildResult(
-        packages, compilation.diagnostics, compilation.quality, False, notes, reparsed, clock.laps
+        packages,
+        compilation.diagnostics,
+        compilation.quality,
+        False,
+        notes,
+        reparsed,
+        seconds=clock.laps,
+        card_units=(memo.made, memo.reused),
     )
 
 

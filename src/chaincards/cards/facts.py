@@ -5,7 +5,8 @@ note a fact came from, and the GUID from the fact's identity rather than its wor
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -18,6 +19,39 @@ from chaincards.document import CardShape, ParsedNote
 from chaincards.model.types import Activity, Model
 
 
+class _ReadLog(Mapping[str, ParsedNote]):
+    """The notes, remembering which paths were looked up."""
+
+    def __init__(self, notes: Mapping[str, ParsedNote], read: set[str]) -> None:
+        self._notes = notes
+        self._read = read
+
+    def __getitem__(self, path: str) -> ParsedNote:
+        self._read.add(path)
+        return self._notes[path]
+
+    def __contains__(self, path: object) -> bool:
+        if isinstance(path, str):
+            self._read.add(path)
+        return path in self._notes
+
+    def __iter__(self) -> Iterator[str]:
+        self._read.update(self._notes)
+        return iter(self._notes)
+
+    def __len__(self) -> int:
+        return len(self._notes)
+
+
+@dataclass
+class Recording:
+    """What cards made while recording used: each card with the notes whose newest time it
+    carries, and every note path looked up (present or not)."""
+
+    made: list[tuple[CardNote, tuple[str, ...]]] = field(default_factory=list)
+    read: set[str] = field(default_factory=set)
+
+
 @dataclass(frozen=True)
 class Vault:
     """The notes by path and the deck rules: enough to place a fact's card."""
@@ -26,10 +60,24 @@ class Vault:
     default_deck: str
     model: Model
     own_notes: frozenset[str] = field(init=False)
+    _recording: Recording | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         own = frozenset(a.home_path for a in self.model.activities if a.own_note)
         object.__setattr__(self, "own_notes", own)
+
+    @contextmanager
+    def recording(self) -> Iterator[Recording]:
+        """Records the cards made and the notes looked up meanwhile."""
+        recording = Recording()
+        notes = self.notes
+        object.__setattr__(self, "_recording", recording)
+        object.__setattr__(self, "notes", _ReadLog(notes, recording.read))
+        try:
+            yield recording
+        finally:
+            object.__setattr__(self, "_recording", None)
+            object.__setattr__(self, "notes", notes)
 
     def deck(self, path: str) -> str:
         return deck_for(self.notes[path], self.default_deck)
@@ -64,11 +112,11 @@ class Vault:
         flow: tuple[str, str] | None = None,
     ) -> CardNote:
         note = self.notes[path]
-        times = [self.notes[p].source.mtime for p in (path, *paths) if p in self.notes]
+        dated = tuple(dict.fromkeys(p for p in (path, *paths) if p in self.notes))
         extra = [f"chaincards::{kind}"]
         if activity:
             extra.append("chaincards::activity::" + anki_tag(activity).replace("::", "_"))
-        return CardNote(
+        made = CardNote(
             guid=card_guid("model", kind, *(normalise_key(part) for part in identity)),
             shape=shape,
             front=front,
@@ -77,11 +125,14 @@ class Vault:
             source=source_html(note, line),
             deck=self.deck(path),
             tags=note_tags(note, *extra),
-            mod=max(times),
+            mod=max(self.notes[p].source.mtime for p in dated),
             kind=kind,
             origin=f"{path}:{line}",
             focus=flow or ((activity,) if activity else ()),
         )
+        if self._recording is not None:
+            self._recording.made.append((made, dated))
+        return made
 
 
 def cloze_safe(text: str) -> str:

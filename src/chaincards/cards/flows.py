@@ -29,57 +29,78 @@ def _where(flow: Flow, vault: Vault) -> tuple[str, int, list[str]]:
     return best, line, paths
 
 
-def activity_flow_cards(model_flows: tuple[Flow, ...], vault: Vault) -> list[CardNote]:
-    """Forward "What does A provide to B?" and reverse "Which activity provides X to B?" cards.
+FlowPair = tuple[str, str]  # (source, target) activity names
+
+
+def flow_groups(
+    model_flows: tuple[Flow, ...],
+) -> tuple[dict[FlowPair, list[Flow]], dict[tuple[str, str], list[Flow]]]:
+    """The flows by (source, target) pair, and by (target, artifact): the cards' two questions.
 
     Broadcast-only flows (stated once as "for all activities") are left to the broadcast cards.
     """
-    flows = [f for f in model_flows if not all(s.broadcast for s in f.statements)]
-    by_pair: dict[tuple[str, str], list[Flow]] = defaultdict(list)
+    by_pair: dict[FlowPair, list[Flow]] = defaultdict(list)
     by_target_artifact: dict[tuple[str, str], list[Flow]] = defaultdict(list)
-    for flow in flows:
+    for flow in model_flows:
+        if all(s.broadcast for s in flow.statements):
+            continue
         by_pair[(flow.source, flow.target)].append(flow)
         by_target_artifact[(flow.target, flow.artifact.casefold())].append(flow)
+    return by_pair, by_target_artifact
+
+
+def pair_flow_cards(pair: list[Flow], vault: Vault) -> list[CardNote]:
+    """ "What does A provide to B?", one card per artifact of the pair."""
+    artifacts = [f.artifact for f in pair]
     cards: list[CardNote] = []
-    for (source, target), pair in by_pair.items():
-        artifacts = [f.artifact for f in pair]
-        for flow in pair:
-            path, line, paths = _where(flow, vault)
-            cards.append(
-                vault.card(
-                    kind="flows",
-                    identity=(source, target, flow.artifact),
-                    shape="basic",
-                    front=f"What does {strong(source)} provide to {strong(target)}?"
-                    + _hint(flow.artifact, artifacts),
-                    back=escape(flow.artifact),
-                    path=path,
-                    line=line,
-                    paths=paths,
-                    activity=source,
-                    flow=(source, target),
-                )
-            )
-    for (target, _), group in by_target_artifact.items():
-        sources = sorted({f.source for f in group})
-        flow = group[0]
+    for flow in pair:
+        source, target = flow.source, flow.target
         path, line, paths = _where(flow, vault)
         cards.append(
             vault.card(
                 kind="flows",
-                identity=("who", target, flow.artifact),
+                identity=(source, target, flow.artifact),
                 shape="basic",
-                front=f"Which activity provides <i>{escape(flow.artifact)}</i> to "
-                f"{strong(target)}?",
-                back=", ".join(escape(s) for s in sources),
-                context=vault.neutral_context(path, "flows"),
+                front=f"What does {strong(source)} provide to {strong(target)}?"
+                + _hint(flow.artifact, artifacts),
+                back=escape(flow.artifact),
                 path=path,
                 line=line,
-                paths=[p for f in group for p in _where(f, vault)[2]],
-                activity=target,
+                paths=paths,
+                activity=source,
+                flow=(source, target),
             )
         )
     return cards
+
+
+def provider_cards(group: list[Flow], vault: Vault) -> list[CardNote]:
+    """ "Which activity provides X to B?" for the flows of one artifact into one activity."""
+    sources = sorted({f.source for f in group})
+    flow = group[0]
+    path, line, _ = _where(flow, vault)
+    card = vault.card(
+        kind="flows",
+        identity=("who", flow.target, flow.artifact),
+        shape="basic",
+        front=f"Which activity provides <i>{escape(flow.artifact)}</i> to {strong(flow.target)}?",
+        back=", ".join(escape(s) for s in sources),
+        context=vault.neutral_context(path, "flows"),
+        path=path,
+        line=line,
+        paths=[p for f in group for p in _where(f, vault)[2]],
+        activity=flow.target,
+    )
+    return [card]
+
+
+def activity_flow_cards(model_flows: tuple[Flow, ...], vault: Vault) -> list[CardNote]:
+    """Forward "What does A provide to B?" and reverse "Which activity provides X to B?" cards."""
+    by_pair, by_target_artifact = flow_groups(model_flows)
+    cards = [card for pair in by_pair.values() for card in pair_flow_cards(pair, vault)]
+    return cards + [
+        card for group in by_target_artifact.values() for card in provider_cards(group, vault)
+    ]
 
 
 def _outside_items(activity: Activity) -> list[tuple[Item, str]]:

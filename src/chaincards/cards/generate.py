@@ -3,39 +3,58 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault
-from chaincards.cards.flows import activity_flow_cards, outside_flow_cards
+from chaincards.cards.flows import flow_groups, outside_flow_cards, pair_flow_cards, provider_cards
 from chaincards.cards.lists import list_cards
+from chaincards.cards.memo import CardMemo
 from chaincards.cards.purpose import purpose_cards
 from chaincards.cards.streams import stream_cards
 from chaincards.cards.written import written_card_notes
 from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic
 from chaincards.document import ParsedNote
-from chaincards.model import Model
+from chaincards.model import Activity, Model
 
 CARD_KINDS = ("written", "purpose", "flows", "inputs", "outputs", "streams")
 
 
-def model_cards(model: Model, vault: Vault, kinds: Iterable[str]) -> list[CardNote]:
-    wanted = set(kinds)
+def _activity_cards(activity: Activity, vault: Vault, wanted: tuple[str, ...]) -> list[CardNote]:
+    cards: list[CardNote] = []
+    if "purpose" in wanted:
+        cards += purpose_cards(activity, vault)
+    if "flows" in wanted:
+        cards += outside_flow_cards(activity, vault)
+    if "inputs" in wanted:
+        cards += list_cards(activity, "input", vault)
+    if "outputs" in wanted:
+        cards += list_cards(activity, "output", vault)
+    return cards
+
+
+def model_cards(
+    model: Model, vault: Vault, kinds: Iterable[str], memo: CardMemo | None = None
+) -> list[CardNote]:
+    """The cards the model teaches; with a memo, units whose facts are unchanged are reused."""
+    memo = memo or CardMemo()
+    wanted = tuple(kind for kind in CARD_KINDS if kind in set(kinds))
     cards: list[CardNote] = []
     for activity in model.activities:
-        if "purpose" in wanted:
-            cards += purpose_cards(activity, vault)
-        if "flows" in wanted:
-            cards += outside_flow_cards(activity, vault)
-        if "inputs" in wanted:
-            cards += list_cards(activity, "input", vault)
-        if "outputs" in wanted:
-            cards += list_cards(activity, "output", vault)
+        make = partial(_activity_cards, activity, vault, wanted)
+        cards += memo.cards(vault, ("activity", wanted, activity), make)
     if "flows" in wanted:
-        cards += activity_flow_cards(model.flows, vault)
+        by_pair, by_target_artifact = flow_groups(model.flows)
+        for pair in by_pair.values():
+            cards += memo.cards(vault, ("pair", pair), partial(pair_flow_cards, pair, vault))
+        for group in by_target_artifact.values():
+            make = partial(provider_cards, group, vault)
+            cards += memo.cards(vault, ("provider", group), make)
     if "streams" in wanted:
         for stream in model.value_streams:
-            cards += stream_cards(stream, vault)
+            make = partial(stream_cards, stream, vault)
+            cards += memo.cards(vault, ("stream", stream), make)
     return cards
 
 
@@ -45,6 +64,7 @@ def all_cards(
     default_deck: str,
     kinds: Iterable[str] = CARD_KINDS,
     media_mtimes: Mapping[str, int] | None = None,
+    memo: CardMemo | None = None,
 ) -> tuple[list[CardNote], list[Diagnostic]]:
     wanted = set(kinds)
     cards: list[CardNote] = []
@@ -55,5 +75,5 @@ def all_cards(
             cards += written
             diagnostics += problems
     vault = Vault({note.path: note for note in notes}, default_deck, model)
-    cards += model_cards(model, vault, wanted)
+    cards += model_cards(model, vault, wanted, memo)
     return cards, diagnostics

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chaincards.cards.card import CardNote
@@ -58,7 +59,19 @@ def gives_away_answer(card: CardNote) -> bool:
     return card.shape == "reverse" and _contains(card.back, card.front)
 
 
-def quality_report(cards: list[CardNote], suppressed: int) -> QualityReport:
+def quality_report(
+    cards: list[CardNote],
+    suppressed: int,
+    known: Mapping[int, tuple[CardNote, bool]] | None = None,
+) -> QualityReport:
+    """`known`: verdicts found earlier, by id() of the card (which it holds, so the id stays
+    its own), e.g. remembered with the card from the last build."""
+    known = known or {}
+
+    def shows_answer(card: CardNote) -> bool:
+        found = known.get(id(card))
+        return found[1] if found is not None and found[0] is card else gives_away_answer(card)
+
     report = QualityReport(Counter(card.kind for card in cards), suppressed)
-    report.self_answering = [card.origin for card in cards if gives_away_answer(card)]
+    report.self_answering = [card.origin for card in cards if shows_answer(card)]
     return report

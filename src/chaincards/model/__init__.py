@@ -30,7 +30,12 @@ from chaincards.model.activities import (
     takeaway_purposes,
 )
 from chaincards.model.checks import check_model
-from chaincards.model.counterparts import Resolution, Resolver, strip_period
+from chaincards.model.counterparts import (
+    RememberedResolutions,
+    Resolution,
+    Resolver,
+    strip_period,
+)
 from chaincards.model.export import model_to_json
 from chaincards.model.flows import build_flows
 from chaincards.model.names import content_words, dedupe, party_key
@@ -170,15 +175,20 @@ def _activity(
     )
 
 
-def build_model(notes: Iterable[ParsedNote]) -> Model:
-    """The chain the notes describe; the same notes always give the same model."""
+def build_model(
+    notes: Iterable[ParsedNote], remembered: RememberedResolutions | None = None
+) -> Model:
+    """The chain the notes describe; the same notes always give the same model.
+
+    `remembered` holds item resolutions of earlier builds, which are reused while the names
+    they were resolved against are the same."""
     ordered = sorted(notes, key=lambda note: note.path)
     declared = [d for note in ordered for d in declarations(note)]
     registry = Registry()
     for declaration in declared:
         registry.declare(declaration)
     first_index = registry.index()
-    resolver = Resolver(first_index)
+    resolver = Resolver(first_index, remembered)
     first_pass: dict[int, Resolution] = {}  # by id() of the list item
     for declaration in declared:
         for item in (*declaration.inputs, *declaration.outputs):
@@ -192,7 +202,7 @@ def build_model(notes: Iterable[ParsedNote]) -> Model:
     index = registry.index()
     if index != first_index:
         first_pass.clear()  # the mentions taught new names: resolve everything again
-    resolver = Resolver(index)
+    resolver = Resolver(index, remembered)
     parties = _Parties()
     resolved: list[tuple[Entry, list[Item], list[Item]]] = []
     for entry in registry.entries:

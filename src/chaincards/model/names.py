@@ -9,6 +9,7 @@ kind words such as `activity`/`phase`, stop words).
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -211,6 +212,11 @@ class NameIndex:
         return isinstance(other, NameIndex) and self._exact == other._exact
 
     __hash__ = None  # type: ignore[assignment]  # mutable
+
+    def digest(self) -> str:
+        """The same text for indexes that answer every lookup the same, in any process."""
+        names = repr(sorted(self._exact.items())).encode("utf-8", "surrogatepass")
+        return hashlib.sha256(names).hexdigest()
 
     def get(self, key: Key) -> str | None:
         return self._exact.get(key)
