@@ -11,6 +11,8 @@ one process (the order of a and b alternates between rounds):
   c  unchanged rebuild: same output folder and cache as a
   d  rebuild after editing one note: a line appended to one card's back, mtime bumped
      (the note is restored afterwards, so every round starts from the same vault)
+  e  the same with an edit the model sees: the note's first Inputs item gets another
+     artifact and another counterpart (same line count), mtime bumped, restored afterwards
 
 Each is a child process: wall time from time.perf_counter around it, peak RSS from the child's
 own rusage (os.wait4). The table shows medians. Only the standard library is used here.
@@ -44,12 +46,13 @@ sys.path.insert(0, str(BENCH))
 
 from generate_vault import FIXED_MTIME, generate  # noqa: E402
 
-KINDS = ("a", "b", "c", "d")
+KINDS = ("a", "b", "c", "d", "e")
 LABELS = {
     "a": "cold build",
     "b": "bare genanki",
     "c": "unchanged rebuild",
     "d": "one-edit rebuild",
+    "e": "model-edit rebuild",
 }
 EDIT_LINE = ">Edited by the benchmark, round {round}: one more line on this card's back.\n"
 
@@ -193,6 +196,14 @@ def edit_target(vault: Path) -> Path:
     return notes[len(notes) // 2]
 
 
+def model_edit(text: str, round_: int) -> str:
+    """The note with its first Inputs item rewritten: another artifact, another counterpart."""
+    lines = text.split("\n")
+    first = lines.index("## Inputs") + 1
+    lines[first] = f"- Benchmark figures, round {round_}, provided by [[Benchmark source]]."
+    return "\n".join(lines)
+
+
 def bench_size(
     result: SizeResult,
     args: argparse.Namespace,
@@ -240,7 +251,7 @@ def bench_size(
             extra: dict[str, object] = {}
             if kind == "b" and t.stdout.strip():
                 extra = json.loads(t.stdout.strip().splitlines()[-1])
-            if kind in ("c", "d"):
+            if kind in ("c", "d", "e"):
                 # A check on the rebuilds: c should rewrite no package, d exactly one.
                 after = package_stamps(out)
                 extra["packages_rewritten"] = sum(before.get(k) != v for k, v in after.items())
@@ -269,14 +280,22 @@ def bench_size(
         for step in (cold, bare) if round_ % 2 == 0 else (bare, cold):
             step()
         record("c", tool.build_cmd(vault, out, cache))
-        try:
-            target.write_bytes(original + EDIT_LINE.format(round=round_ + 1).encode("ascii"))
-            bumped = FIXED_MTIME + 86_400 * (round_ + 1)
-            os.utime(target, (bumped, bumped))
-            record("d", tool.build_cmd(vault, out, cache))
-        finally:
-            target.write_bytes(original)
-            os.utime(target, (FIXED_MTIME, FIXED_MTIME))
+        edits = {
+            "d": original + EDIT_LINE.format(round=round_ + 1).encode("ascii"),
+            "e": model_edit(original.decode("ascii"), round_ + 1).encode("ascii"),
+        }
+        for kind, edited in edits.items():
+            if kind != "d":
+                # Untimed: back to the build of the unedited vault, which each edit starts from.
+                timed(tool.build_cmd(vault, out, cache), tool.env, logs / f"restore{round_}")
+            try:
+                target.write_bytes(edited)
+                bumped = FIXED_MTIME + 86_400 * (round_ + 1)
+                os.utime(target, (bumped, bumped))
+                record(kind, tool.build_cmd(vault, out, cache))
+            finally:
+                target.write_bytes(original)
+                os.utime(target, (FIXED_MTIME, FIXED_MTIME))
 
 
 def snapshot_src(target: Path) -> tuple[Path, str]:
@@ -351,7 +370,7 @@ def _secs(value: float | None) -> str:
 
 
 def _row(r: SizeResult) -> list[str]:
-    a, b, c, d = (r.median(k) for k in KINDS)
+    a, b, c, d, e = (r.median(k) for k in KINDS)
     rss_a, rss_b = r.median("a", "maxrss_mb"), r.median("b", "maxrss_mb")
     return [
         str(r.notes),
@@ -362,6 +381,8 @@ def _row(r: SizeResult) -> list[str]:
         _ratio(c, a),
         _secs(d),
         _ratio(d, a),
+        _secs(e),
+        _ratio(e, a),
         f"{r.anki_notes / a:.0f}" if a else "-",
         f"{1000 * a / r.notes:.1f}" if a else "-",
         f"{rss_a:.0f}" if rss_a is not None else "-",
@@ -372,14 +393,15 @@ def _row(r: SizeResult) -> list[str]:
 def cpu_table(results: list[SizeResult]) -> str:
     """The same medians in CPU seconds (user + system, parsing workers included): less
     sensitive than wall time to other work on the machine, blind to waiting and to parallelism."""
-    head = ["N", "cpu a (s)", "cpu b (s)", "a/b", "cpu c (s)", "c/a", "cpu d (s)", "d/a", "load"]
+    head = ["N", "cpu a (s)", "cpu b (s)", "a/b", "cpu c (s)", "c/a", "cpu d (s)", "d/a"]
+    head += ["cpu e (s)", "e/a", "load"]
     rows = [head, ["---"] * len(head)]
     for r in results:
-        a, b, c, d = (r.median(k, "cpu_s") for k in KINDS)
+        a, b, c, d, e = (r.median(k, "cpu_s") for k in KINDS)
         load = statistics.median(run.load for run in r.runs) if r.runs else None
         shown_load = f"{load:.1f}" if load is not None else "-"
         rows.append([str(r.notes), _secs(a), _secs(b), _ratio(a, b), _secs(c), _ratio(c, a)])
-        rows[-1] += [_secs(d), _ratio(d, a), shown_load]
+        rows[-1] += [_secs(d), _ratio(d, a), _secs(e), _ratio(e, a), shown_load]
     return "\n".join("| " + " | ".join(row) + " |" for row in rows)
 
 
@@ -393,6 +415,8 @@ def table(results: list[SizeResult]) -> str:
         "c/a",
         "one-edit d (s)",
         "d/a",
+        "model edit e (s)",
+        "e/a",
         "notes/s",
         "ms/note",
         "RSS a (MB)",

@@ -13,9 +13,11 @@ import hashlib
 import os
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import IO
 
 from chaincards import __version__
 from chaincards.document import FileResolver, ParseResult, SourceNote
@@ -48,15 +50,19 @@ def tool_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def write_quietly(path: Path, data: bytes) -> None:
-    """Replace `path` atomically with `data`. Cache files only save time, so a failure to
-    write one is not an error: it is swallowed and no temporary file is left behind."""
+def write_quietly(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> None:
+    """Replace `path` atomically with `data`, or with what `data(file)` writes. Cache files only
+    save time, so a failure to write one is not an error: it is swallowed and no temporary file
+    is left behind."""
     temp: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            if isinstance(data, bytes):
+                out.write(data)
+            else:
+                data(out)
         os.replace(temp, path)
     except OSError:
         if temp is not None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pickle
 from collections.abc import Hashable
+from functools import partial
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -62,7 +63,7 @@ class Memo(Generic[K, V]):
         stored, self._stored = self._stored, {}
         if self.file is None or (not self._changed and self._used.keys() == stored.keys()):
             return
+        values = (_FORMAT, tool_fingerprint(), self._used)
         with collector_paused():
-            values = (_FORMAT, tool_fingerprint(), self._used)
-            data = pickle.dumps(values, protocol=pickle.HIGHEST_PROTOCOL)
-        write_quietly(self.file, data)
+            # Streamed to the file: a memo of a big vault is hundreds of megabytes as bytes.
+            write_quietly(self.file, partial(pickle.dump, values, protocol=pickle.HIGHEST_PROTOCOL))
