@@ -27,6 +27,7 @@ class Memo(Generic[K, V]):
         self.hits = 0
         self.misses = 0
         self._stored: dict[K, V] = self._load()
+        self.loaded = len(self._stored)  # values read from the file
         self._used: dict[K, V] = {}
         self._changed = False
 

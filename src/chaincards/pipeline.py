@@ -28,7 +28,7 @@ from chaincards.git_times import committed_times
 from chaincards.memo_file import Memo
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
-from chaincards.model.counterparts import RememberedResolutions, Resolution, ResolutionKey
+from chaincards.model.remembered import Remembered, RememberedResolutions, ResolutionKey
 from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
@@ -231,7 +231,7 @@ def build_decks(
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
     clock.lap("parse")
     memo = CardMemo(cache_folder / "cards.pickle" if cache_folder else None)
-    resolutions = Memo[ResolutionKey, Resolution](
+    resolutions = Memo[ResolutionKey, Remembered](
         cache_folder / "resolutions.pickle" if cache_folder else None
     )
     compilation = compile_parsed(parsed, default_deck, kinds, memo, resolutions)

@@ -30,15 +30,11 @@ from chaincards.model.activities import (
     takeaway_purposes,
 )
 from chaincards.model.checks import check_model
-from chaincards.model.counterparts import (
-    RememberedResolutions,
-    Resolution,
-    Resolver,
-    strip_period,
-)
+from chaincards.model.counterparts import Resolution, Resolver, strip_period
 from chaincards.model.export import model_to_json
 from chaincards.model.flows import build_flows
-from chaincards.model.names import content_words, dedupe, party_key
+from chaincards.model.names import NameIndex, content_words, dedupe, party_key
+from chaincards.model.remembered import RememberedResolutions, RememberingResolver
 from chaincards.model.streams import find_value_streams
 from chaincards.model.types import (
     ALL,
@@ -175,20 +171,24 @@ def _activity(
     )
 
 
+def _resolver(index: NameIndex, remembered: RememberedResolutions | None) -> Resolver:
+    return Resolver(index) if remembered is None else RememberingResolver(index, remembered)
+
+
 def build_model(
     notes: Iterable[ParsedNote], remembered: RememberedResolutions | None = None
 ) -> Model:
     """The chain the notes describe; the same notes always give the same model.
 
-    `remembered` holds item resolutions of earlier builds, which are reused while the names
-    they were resolved against are the same."""
+    `remembered` holds item resolutions of earlier builds, reused while the names they
+    looked up are unchanged."""
     ordered = sorted(notes, key=lambda note: note.path)
     declared = [d for note in ordered for d in declarations(note)]
     registry = Registry()
     for declaration in declared:
         registry.declare(declaration)
     first_index = registry.index()
-    resolver = Resolver(first_index, remembered)
+    resolver = _resolver(first_index, remembered)
     first_pass: dict[int, Resolution] = {}  # by id() of the list item
     for declaration in declared:
         for item in (*declaration.inputs, *declaration.outputs):
@@ -202,7 +202,7 @@ def build_model(
     index = registry.index()
     if index != first_index:
         first_pass.clear()  # the mentions taught new names: resolve everything again
-    resolver = Resolver(index, remembered)
+    resolver = _resolver(index, remembered)
     parties = _Parties()
     resolved: list[tuple[Entry, list[Item], list[Item]]] = []
     for entry in registry.entries:

@@ -24,14 +24,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Literal, Protocol
+from typing import Literal
 
 from chaincards.document import Link
 from chaincards.model.names import (
     CONNECTOR,
     KIND_PLURALS,
     KIND_WORDS,
-    NameIndex,
+    Names,
     is_party_phrase,
     is_stakeholder,
     match_keys,
@@ -151,39 +151,13 @@ def _units(text: str, links: Sequence[Link]) -> list[_Unit]:
     return units
 
 
-ResolutionKey = tuple[str, str, tuple[Link, ...]]  # (NameIndex.digest(), text, links)
-
-
-class RememberedResolutions(Protocol):
-    """Resolutions of earlier builds (a resolution depends only on the text, its links and the
-    names known); `get` gives None for an unknown key."""
-
-    def get(self, key: ResolutionKey) -> Resolution | None: ...
-
-    def put(self, key: ResolutionKey, value: Resolution) -> None: ...
-
-
 class Resolver:
     """Resolves items against the activities known so far (an index of names and aliases)."""
 
-    def __init__(
-        self, activities: NameIndex, remembered: RememberedResolutions | None = None
-    ) -> None:
+    def __init__(self, activities: Names) -> None:
         self.activities = activities
-        self._remembered = remembered
-        self._names = activities.digest() if remembered is not None else ""
 
     def resolve(self, text: str, links: Sequence[Link] = ()) -> Resolution:
-        if self._remembered is None:
-            return self._resolve(text, links)
-        key = (self._names, text, tuple(links))
-        found = self._remembered.get(key)
-        if found is None:
-            found = self._resolve(text, links)
-            self._remembered.put(key, found)
-        return found
-
-    def _resolve(self, text: str, links: Sequence[Link]) -> Resolution:
         # A trailing aside (`… from Plan (see 4.2)`) is not part of the counterpart list.
         text = _TRAILING_ASIDE.sub("", strip_period(text)) or text
         units = _units(text, links)

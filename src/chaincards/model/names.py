@@ -9,12 +9,11 @@ kind words such as `activity`/`phase`, stop words).
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 Key = tuple[str, ...]
 
@@ -187,6 +186,16 @@ def party_key(text: str) -> Key:
     return tuple(sorted(parts))
 
 
+class Names(Protocol):
+    """What resolving an item asks of the known names (a `NameIndex`)."""
+
+    def get(self, key: Key) -> str | None: ...
+
+    def longest(self, norms: Sequence[str], start: int) -> tuple[int, str] | None: ...
+
+    def starts_any(self, word: str) -> bool: ...
+
+
 class NameIndex:
     """Known names by key, with longest-match lookup over token sequences.
 
@@ -212,11 +221,6 @@ class NameIndex:
         return isinstance(other, NameIndex) and self._exact == other._exact
 
     __hash__ = None  # type: ignore[assignment]  # mutable
-
-    def digest(self) -> str:
-        """The same text for indexes that answer every lookup the same, in any process."""
-        names = repr(sorted(self._exact.items())).encode("utf-8", "surrogatepass")
-        return hashlib.sha256(names).hexdigest()
 
     def get(self, key: Key) -> str | None:
         return self._exact.get(key)
