@@ -12,12 +12,14 @@ import contextlib
 import hashlib
 import os
 import pickle
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import IO
+from unicodedata import unidata_version
 
 from chaincards import __version__
 from chaincards.document import FileResolver, ParseResult, SourceNote
@@ -41,8 +43,9 @@ class RecordingResolver:
 @lru_cache(maxsize=1)
 def tool_fingerprint() -> str:
     """The version and a hash of chaincards' own code: a changed parser must not reuse old
-    results, even between two builds of one version (a developer's checkout)."""
-    digest = hashlib.sha256(__version__.encode())
+    results, even between two builds of one version (a developer's checkout). Python's version
+    and Unicode tables too: GUID keys and name matching depend on its case folding and NFKC."""
+    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{unidata_version}".encode())
     package = Path(__file__).resolve().parent
     for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.css")):
         with contextlib.suppress(OSError):
@@ -64,7 +67,7 @@ def write_quietly(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> No
             else:
                 data(out)
         os.replace(temp, path)
-    except OSError:
+    except Exception:  # a cache file is never worth failing a build: disk full, unpicklable
         if temp is not None:
             with contextlib.suppress(OSError):
                 os.unlink(temp)

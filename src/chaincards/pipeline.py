@@ -230,9 +230,9 @@ def build_decks(
     parse_cache = ParseCache(cache_folder / "notes") if cache_folder else None
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
     clock.lap("parse")
-    memo = CardMemo(cache_folder / "cards.pickle" if cache_folder else None)
+    memo = CardMemo(cache_folder / "cards" if cache_folder else None)
     resolutions = Memo[ResolutionKey, Remembered](
-        cache_folder / "resolutions.pickle" if cache_folder else None
+        cache_folder / "resolutions" if cache_folder else None
     )
     compilation = compile_parsed(parsed, default_deck, kinds, memo, resolutions)
     memo.save()

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import chaincards.cache as cache_module
 from chaincards.cards.memo import CardMemo
 from chaincards.cli import app
-from chaincards.memo_file import Memo
+from chaincards.memo_file import SHARDS, Memo, shard_of
 from chaincards.model import build_model
 from chaincards.model.remembered import Remembered, ResolutionKey
 from chaincards.pipeline import Compilation, compile_parsed, read_vault
@@ -28,8 +28,8 @@ SAMPLE = Path(__file__).resolve().parents[2] / "notes"
 
 def _compile(vault: Path, folder: Path | None) -> tuple[Compilation, CardMemo, Memo]:
     parsed = read_vault([vault])
-    memo = CardMemo(folder / "cards.pickle" if folder else None)
-    resolutions = Memo[ResolutionKey, Remembered](folder / "res.pickle" if folder else None)
+    memo = CardMemo(folder / "cards" if folder else None)
+    resolutions = Memo[ResolutionKey, Remembered](folder / "res" if folder else None)
     compilation = compile_parsed(parsed, None, memo=memo, resolutions=resolutions)
     memo.save()
     resolutions.save()
@@ -162,14 +162,16 @@ def test_a_damaged_or_foreign_memo_is_empty_never_an_error(
     vault = tmp_path / "vault"
     shutil.copytree(SAMPLE, vault)
     expected, _, _ = _compile(vault, tmp_path)
-    file = tmp_path / "cards.pickle"
-    if damage == "garbage":
-        file.write_bytes(b"\x80\x05not a pickle at all")
-    elif damage == "truncated":
-        file.write_bytes(file.read_bytes()[:1000])
-    elif damage == "not a dict":
-        file.write_bytes(pickle.dumps((1, cache_module.tool_fingerprint(), ["units"])))
-    else:
+    shards = sorted((tmp_path / "cards").glob("*.pickle"))
+    assert shards
+    for file in shards:
+        if damage == "garbage":
+            file.write_bytes(b"\x80\x05not a pickle at all")
+        elif damage == "truncated":
+            file.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
+        elif damage == "not a dict":
+            file.write_bytes(pickle.dumps((2, cache_module.tool_fingerprint(), ["units"])))
+    if damage == "other code":
         cache_module.tool_fingerprint.cache_clear()
         monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
     compilation, memo, _ = _compile(vault, tmp_path)
@@ -243,26 +245,44 @@ def test_incremental_build_writes_the_bytes_of_a_build_without_caches(tmp_path: 
         assert ours == theirs, name
 
 
-def test_memo_file_keeps_what_this_build_used_and_is_rewritten_only_on_change(
+def test_memo_keeps_what_this_build_used_and_rewrites_only_changed_shards(
     tmp_path: Path,
 ) -> None:
-    file = tmp_path / "memo.pickle"
-    first = Memo[str, int](file)
-    first.put("a", 1)
-    first.put("b", 2)
+    folder = tmp_path / "memo"
+    first = Memo[str, int](folder)
+    for number in range(200):
+        first.put(f"key {number}", number)
     first.save()
-    second = Memo[str, int](file)
-    assert (second.get("a"), second.get("c")) == (1, None)
-    assert (second.hits, second.misses) == (1, 1)
-    second.save()  # "b" was not used: dropped
-    third = Memo[str, int](file)
-    assert (third.get("a"), third.get("b")) == (1, None)
-    third.put("a", 10)  # replaced under the same key: still a change
-    third.save()
-    assert Memo[str, int](file).get("a") == 10
-    before = file.stat().st_mtime_ns
-    os.utime(file, ns=(before - 10**9, before - 10**9))
-    untouched = Memo[str, int](file)
-    assert untouched.get("a") == 10
-    untouched.save()
-    assert file.stat().st_mtime_ns == before - 10**9  # nothing changed: not rewritten
+    files = sorted(folder.glob("*.pickle"))
+    assert 1 < len(files) <= SHARDS
+    for file in files:  # every shard dated in the past, to see which are written again
+        os.utime(file, ns=(10**18, 10**18))
+    second = Memo[str, int](folder)
+    assert second.loaded == 200
+    assert [second.get(f"key {n}") for n in range(200)] == list(range(200))
+    assert second.get("missing") is None and (second.hits, second.misses) == (200, 1)
+    second.put("key 7", 700)  # one value replaced: only its shard is written
+    second.save()
+    rewritten = {f.name for f in folder.glob("*.pickle") if f.stat().st_mtime_ns != 10**18}
+    assert rewritten == {f"{shard_of('key 7'):02x}.pickle"}
+    third = Memo[str, int](folder)
+    assert third.get("key 7") == 700
+    assert third.get("key 8") == 8
+    third.save()  # every other value unused: dropped, their shards emptied
+    fourth = Memo[str, int](folder)
+    assert fourth.loaded == 2
+    assert {f.name for f in folder.glob("*.pickle")} == {
+        f"{shard_of(k):02x}.pickle" for k in ("key 7", "key 8")
+    }
+
+
+def test_a_value_that_cannot_be_pickled_leaves_no_memo_and_no_temporary_file(
+    tmp_path: Path,
+) -> None:
+    memo = Memo[str, object](tmp_path / "memo")
+    memo.put("fine", 1)
+    memo.put("lambda", lambda: None)  # pickle cannot write a lambda
+    memo.save()  # no exception: the memo only saves time
+    left = {p.name for p in (tmp_path / "memo").iterdir()}
+    assert not any(name.endswith(".tmp") for name in left)
+    assert Memo[str, object](tmp_path / "memo").get("lambda") is None

@@ -9,7 +9,7 @@ it is reused: a note added elsewhere in the vault does not remake it. Times are 
 reused card takes the newest time of the notes it was made from, as a new one would. Each unit
 also keeps which of its cards show their own answer (the quality check).
 
-The units are kept in one file of the cache folder (see `memo_file`).
+The units are kept in the cache folder (see `memo_file`).
 """
 
 from __future__ import annotations
@@ -55,26 +55,26 @@ class _Unit:
 
 
 class CardMemo:
-    """Units of model cards by key (see the module's text); without a file, nothing is kept
+    """Units of model cards by key (see the module's text); without a folder, nothing is kept
     and the cards are only made, with their quality verdicts."""
 
-    def __init__(self, file: Path | None = None) -> None:
-        self.units: Memo[str, _Unit] = Memo(file)
+    def __init__(self, folder: Path | None = None) -> None:
+        self.units: Memo[str, _Unit] = Memo(folder)
         self.made = 0  # units made by this build
         self.reused = 0  # units taken from the last build
         # id(card) → (card, whether it shows its own answer) for every card handed out.
         self.self_answering: dict[int, tuple[CardNote, bool]] = {}
 
     @property
-    def file(self) -> Path | None:
-        return self.units.file
+    def folder(self) -> Path | None:
+        return self.units.folder
 
     def cards(
         self, vault: Vault, facts: object, make: Callable[[], list[CardNote]]
     ) -> list[CardNote]:
         """The cards `make()` gives, from the memo when a unit had the same facts and every
         note it looked up still says the same. `facts`: all `make` reads besides the vault."""
-        if self.file is None:
+        if self.folder is None:
             return self._dated(self._made(vault, make), vault)
         text = f"{_FORMAT}\0{vault.default_deck}\0{facts!r}"
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
