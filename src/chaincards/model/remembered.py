@@ -39,6 +39,9 @@ class _AskedNames:
     def __init__(self, names: Names) -> None:
         self._names = names
         self.asked: list[Asked] = []
+        # One tuple per token list: a resolution asks about the same tokens many times, and
+        # sharing it keeps the memo small in memory and on disk.
+        self._tokens: tuple[Sequence[str], tuple[str, ...]] | None = None
 
     def get(self, key: Key) -> str | None:
         answer = self._names.get(key)
@@ -47,7 +50,9 @@ class _AskedNames:
 
     def longest(self, norms: Sequence[str], start: int) -> tuple[int, str] | None:
         answer = self._names.longest(norms, start)
-        self.asked.append(("longest", (tuple(norms), start), answer))
+        if self._tokens is None or self._tokens[0] is not norms:
+            self._tokens = (norms, tuple(norms))
+        self.asked.append(("longest", (self._tokens[1], start), answer))
         return answer
 
     def starts_any(self, word: str) -> bool:
