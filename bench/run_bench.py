@@ -252,7 +252,7 @@ def bench_size(
             if kind == "b" and t.stdout.strip():
                 extra = json.loads(t.stdout.strip().splitlines()[-1])
             if kind in ("c", "d", "e"):
-                # A check on the rebuilds: c should rewrite no package, d exactly one.
+                # A check on the rebuilds: c should rewrite no package, d and e exactly one.
                 after = package_stamps(out)
                 extra["packages_rewritten"] = sum(before.get(k) != v for k, v in after.items())
             load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0

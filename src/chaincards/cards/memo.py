@@ -24,9 +24,6 @@ from chaincards.cards.facts import Vault
 from chaincards.cards.quality import gives_away_answer
 from chaincards.memo_file import Memo
 
-_FORMAT = 1
-
-
 NoteFacts = tuple[object, ...] | None  # what a card may read of one note; None: no such note
 
 
@@ -76,7 +73,8 @@ class CardMemo:
         note it looked up still says the same. `facts`: all `make` reads besides the vault."""
         if self.folder is None:
             return self._dated(self._made(vault, make), vault)
-        text = f"{_FORMAT}\0{vault.default_deck}\0{facts!r}"
+        # No format number here: a shard written by other chaincards code is never read.
+        text = f"{vault.default_deck}\0{facts!r}"
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         unit = self.units.get(key)
         if unit is not None and all(note_facts(vault, path) == was for path, was in unit.read):
