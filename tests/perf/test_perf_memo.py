@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import random
+import re
 import shutil
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 import chaincards.cache as cache_module
+from ankitools import fresh_collection, import_package, learner_cards
 from chaincards.cards.memo import CardMemo
 from chaincards.cli import app
 from chaincards.memo_file import SHARDS, Memo, shard_of
@@ -286,3 +288,32 @@ def test_a_value_that_cannot_be_pickled_leaves_no_memo_and_no_temporary_file(
     left = {p.name for p in (tmp_path / "memo").iterdir()}
     assert not any(name.endswith(".tmp") for name in left)
     assert Memo[str, object](tmp_path / "memo").get("lambda") is None
+
+
+def test_an_incremental_rebuild_updates_the_learners_cards_in_place(tmp_path: Path) -> None:
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    shutil.copytree(SAMPLE, vault)
+    build = ["build", str(vault), "-o", str(out), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    runner = CliRunner()
+    assert runner.invoke(app, build).exit_code == 0
+    with fresh_collection(tmp_path / "anki") as col:
+        for package in sorted(out.glob("*.apkg")):
+            import_package(col, package)
+        before = {(card["guid"], card["ord"]): card for card in learner_cards(col)}
+        plan = next(p for p in sorted(vault.rglob("*.md")) if p.stem == "Plan")
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("one shared picture", "one shared map"), encoding="utf-8")
+        stat = plan.stat()
+        os.utime(plan, (stat.st_atime, stat.st_mtime + 60))  # a later save
+        result = runner.invoke(app, [*build[:-1], "--verbose"])
+        assert result.exit_code == 0, result.output
+        assert re.search(
+            r"model cards: [1-9]\d* unit\(s\) made, [1-9]\d* from cache", result.output
+        )
+        counts = [import_package(col, package) for package in sorted(out.glob("*.apkg"))]
+        after = {(card["guid"], card["ord"]): card for card in learner_cards(col)}
+    assert sum(c.new for c in counts) == 0 and sum(c.updated for c in counts) >= 1
+    assert after.keys() == before.keys()  # updated in place: no card added or lost
+    changed = [key for key in after if after[key]["answer"] != before[key]["answer"]]
+    assert changed and all("one shared map" in after[key]["answer"] for key in changed)
+    assert all(after[key]["note_id"] == before[key]["note_id"] for key in after)
