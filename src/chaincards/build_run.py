@@ -59,8 +59,11 @@ class BuildRun:
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or exc
             raise UsageError(f"--out {self.out}: cannot write: {reason}") from None
-        print_diagnostics(self.console, result.diagnostics)
-        code = exit_code(result.diagnostics, strict=self.settings["strict"])
+        strict = self.settings["strict"]
+        code = exit_code(result.diagnostics, strict=strict)
+        # --quiet keeps errors only, unless --strict makes every warning a failure.
+        quiet = self.quiet and not strict
+        print_diagnostics(self.console, result.diagnostics, errors_only=quiet)
         if self.as_json:
             report = build_report(result, code, list_changes=self.list_changes)
             indent = None if one_line_json else 2

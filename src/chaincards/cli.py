@@ -34,6 +34,7 @@ from chaincards.cli_options import (
 )
 from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
+from chaincards.model.export import merged_items
 from chaincards.parallel import default_jobs
 from chaincards.pipeline import check_vault
 from chaincards.reports import model_tree, print_diagnostics, settings_table
@@ -192,6 +193,9 @@ def check(
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
     strict: StrictOpt = None,
+    verbose: Annotated[
+        bool, typer.Option("--verbose", "-v", help="Also list items merged across notes.")
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Check the notes and the chain they describe (exit 1: errors, or warnings with --strict)."""
@@ -199,12 +203,16 @@ def check(
     settings = settings_for(targets, None, include, exclude, None, None, None, strict)
     strict = settings["strict"]
     parsed = read_parsed(targets, settings)
-    diagnostics = sorted(set(parsed.diagnostics + check_vault(parsed)))
+    built, found = check_vault(parsed, settings["default-deck"])
+    diagnostics = sorted(set(parsed.diagnostics + found))
     if as_json:
         payload = {"diagnostics": [d.to_json() for d in diagnostics]}
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
         print_diagnostics(stderr_console(), diagnostics)
+        if verbose:
+            for line in merged_items(built):
+                stderr_console().print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(exit_code(diagnostics, strict=strict))
 
 

@@ -21,7 +21,7 @@ from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.guid import normalise_key
 from chaincards.cards.memo import CardMemo
 from chaincards.cards.quality import QualityReport, quality_report
-from chaincards.decks import valid_deck_or
+from chaincards.decks import deck_for, valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
@@ -166,11 +166,12 @@ def compile_parsed(
 ) -> Compilation:
     """The model and its cards, duplicates dropped, with the quality report. With memos of the
     last build, item resolutions and model cards whose facts did not change are taken from them."""
-    deck = default_deck or valid_deck_or(parsed.vault.name, "Default")
+    deck = default_deck_of(parsed.vault, default_deck)
     memo = memo or CardMemo()
     model = build_model(parsed.notes, resolutions)
     mtimes = parsed.vault.index.mtimes
     cards, problems = all_cards(parsed.notes, model, deck, kinds, mtimes, memo)
+    problems += vault_warnings(parsed.notes, parsed.vault, model, deck)
     cards, suppressed = drop_duplicate_fronts(cards, problems)
     quality = quality_report(cards, suppressed, memo.self_answering)
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
@@ -290,16 +291,41 @@ def deck_counts(cards: list[CardNote]) -> dict[str, dict[str, int]]:
     return {deck: dict(sorted(kinds.items())) for deck, kinds in sorted(counts.items())}
 
 
-def check_vault(parsed: ParsedVault) -> list[Diagnostic]:
-    """What `check` adds to the parse diagnostics: the model's doubts and notes without a deck."""
-    model = build_model(parsed.notes)
-    names = parsed.vault.index.note_names()
-    for note in parsed.notes:
+def vault_warnings(
+    notes: list[ParsedNote], vault: Vault, model: Model, default_deck: str
+) -> list[Diagnostic]:
+    """What the model finds doubtful in the notes, and chain notes whose cards would land in a
+    deck named after their folder (or the default deck) because they set no `cards-deck`. Build
+    and check report the same list."""
+    names = vault.index.note_names()
+    for note in notes:
         names |= {note.title.casefold(), *(a.casefold() for a in note.meta.aliases)}
-    found = check_model(model, parsed.notes, names)
-    found += [
-        warning(note.path, 1, "no cards-deck in the frontmatter; deck from folder or default")
-        for note in parsed.notes
-        if note.meta.deck is None
-    ]
+    found = check_model(model, notes, names)
+    chain_notes = {s.path for a in model.activities if a.declared for s in a.sources}
+    for note in notes:
+        if note.meta.deck is None and note.path in chain_notes:
+            deck = deck_for(note, default_deck)
+            origin = "its folder" if note.source.folder_deck else "the default deck"
+            found.append(
+                warning(
+                    note.path,
+                    1,
+                    f"no cards-deck: this note's cards go to deck '{deck}' (from {origin}); "
+                    "set it in the frontmatter, e.g. 'cards-deck: Course::Chapter'",
+                )
+            )
     return found
+
+
+def default_deck_of(vault: Vault, default_deck: str | None) -> str:
+    return default_deck or valid_deck_or(vault.name, "Default")
+
+
+def check_vault(
+    parsed: ParsedVault, default_deck: str | None = None
+) -> tuple[Model, list[Diagnostic]]:
+    """The model, and what `check` adds to the parse diagnostics: the warnings a build
+    reports."""
+    model = build_model(parsed.notes)
+    deck = default_deck_of(parsed.vault, default_deck)
+    return model, vault_warnings(parsed.notes, parsed.vault, model, deck)

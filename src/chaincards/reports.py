@@ -14,6 +14,7 @@ from chaincards.anki.manifest import Changes
 from chaincards.config import Settings
 from chaincards.diagnostics import Diagnostic, Severity
 from chaincards.model import ALL, Model
+from chaincards.model.definitions import plural
 from chaincards.model.types import Item
 from chaincards.pipeline import BuildResult
 
@@ -107,9 +108,16 @@ def build_report(result: BuildResult, exit_code: int, list_changes: bool = False
     }
 
 
-def _ends(item: Item) -> str:
-    names = ["all activities" if c.name == ALL else c.name for c in item.counterparts]
+def _ends(item: Item, noun: str) -> str:
+    names = [f"all {plural(noun)}" if c.name == ALL else c.name for c in item.counterparts]
     return ", ".join(names) or "—"
+
+
+def _also(item: Item) -> str:
+    """The other places that state the same item (merged into this one), dimmed."""
+    if not item.also:
+        return ""
+    return "  [dim](also " + ", ".join(escape(str(r)) for r in item.also) + ")[/]"
 
 
 def model_tree(model: Model) -> Group:
@@ -119,12 +127,14 @@ def model_tree(model: Model) -> Group:
         if activity.aliases:
             tree.add(f"aliases: {', '.join(activity.aliases)}")
         tree.add(f"purpose: {activity.purpose or '[red]none stated[/]'}")
-        inputs = tree.add(f"inputs ({len(activity.inputs)})")
-        for item in activity.inputs:
-            inputs.add(f"{item.artifact or item.text}  [cyan]← {_ends(item)}[/]")
-        outputs = tree.add(f"outputs ({len(activity.outputs)})")
-        for item in activity.outputs:
-            outputs.add(f"{item.artifact or item.text}  [cyan]→ {_ends(item)}[/]")
+        for title, arrow, items in (
+            ("inputs", "←", activity.inputs),
+            ("outputs", "→", activity.outputs),
+        ):
+            branch = tree.add(f"{title} ({len(items)})")
+            for item in items:
+                ends = _ends(item, model.step_noun)
+                branch.add(f"{item.artifact or item.text}  [cyan]{arrow} {ends}[/]{_also(item)}")
         trees.append(tree)
     flows = Table(title="flows between activities", title_justify="left")
     for column in ("from", "to", "artifact", "confirmed"):
@@ -133,11 +143,12 @@ def model_tree(model: Model) -> Group:
         flows.add_row(flow.source, flow.target, flow.artifact, "yes" if flow.confirmed else "no")
     trees.append(flows)
     if model.value_streams:
-        streams = Table(title="value streams", title_justify="left")
+        streams = Table(title="sequences", title_justify="left")
+        streams.add_column("kind")
         streams.add_column("name")
         streams.add_column("steps", overflow="fold")
         for stream in model.value_streams:
-            streams.add_row(stream.name, " → ".join(stream.steps))
+            streams.add_row(stream.kind, stream.name, " → ".join(stream.steps))
         trees.append(streams)
     if model.parties:
         trees.append("parties: " + ", ".join(p.name for p in model.parties))
@@ -147,9 +158,18 @@ def model_tree(model: Model) -> Group:
 _SEVERITY_STYLES = {Severity.ERROR: "bold red", Severity.WARNING: "yellow"}
 
 
-def print_diagnostics(console: Console, diagnostics: list[Diagnostic]) -> None:
-    """One line each, `path:line: severity: message`; the severity coloured on a terminal."""
-    for diagnostic in sorted(set(diagnostics)):
+def print_diagnostics(
+    console: Console,
+    diagnostics: list[Diagnostic],
+    *,
+    errors_only: bool = False,
+) -> None:
+    """One line each, `path:line: severity: message`, sorted so a note's lines stand together;
+    the severity coloured on a terminal. `errors_only` (build --quiet) leaves warnings out."""
+    unique = sorted(set(diagnostics))
+    for diagnostic in unique:
+        if errors_only and diagnostic.severity is not Severity.ERROR:
+            continue
         line = Text(diagnostic.format())
         word = f": {diagnostic.severity.value}:"
         start = line.plain.find(word, len(diagnostic.path))

@@ -97,12 +97,21 @@ def test_warnings_exit_0_and_1_with_strict(tmp_path: Path) -> None:
     assert diagnostic_lines(strict.stderr) == ["Warn.md:3: warning: empty card callout"]
 
 
-def test_quiet_prints_only_diagnostics(tmp_path: Path) -> None:
+def test_quiet_prints_only_errors(tmp_path: Path) -> None:
     make_vault(tmp_path, **{"Good.md": GOOD, "Warn.md": EMPTY_CALLOUT})
     process = run("build", "vault", "--out", "decks", "-q", cwd=tmp_path)
     assert process.returncode == 0
-    assert process.stderr.splitlines() == ["Warn.md:3: warning: empty card callout"]
+    assert process.stderr == ""
     assert process.stdout == ""
+    loud = run("build", "vault", "--out", "decks", cwd=tmp_path)
+    assert "Warn.md:3: warning: empty card callout" in loud.stderr.splitlines()
+    assert "1 package(s), 0 error(s), 1 warning(s)" in loud.stderr
+    # --strict makes the warning a failure, so --quiet shows it.
+    strict = run("build", "vault", "--out", "decks", "-q", "--strict", cwd=tmp_path)
+    assert (strict.returncode, strict.stderr.splitlines()) == (
+        1,
+        ["Warn.md:3: warning: empty card callout"],
+    )
 
 
 def test_diagnostics_are_one_line_each_and_sorted(tmp_path: Path) -> None:
@@ -116,11 +125,12 @@ def test_diagnostics_are_one_line_each_and_sorted(tmp_path: Path) -> None:
         },
     )
     (tmp_path / "vault" / "Latin1.md").write_bytes("Caf\xe9::coffee\n".encode("latin-1"))
-    process = run("build", "vault", "--out", "decks", "-q", cwd=tmp_path)
+    process = run("build", "vault", "--out", "decks", cwd=tmp_path)
     assert process.returncode == 1
-    lines = process.stderr.splitlines()
-    assert lines == diagnostic_lines(process.stderr)  # nothing but diagnostics with --quiet
+    lines = diagnostic_lines(process.stderr)
     assert [line.split(":", 1)[0] for line in lines] == ["Latin1.md", "a/Warn.md", "b/Broken.md"]
+    quiet = run("build", "vault", "--out", "decks", "-q", cwd=tmp_path)
+    assert quiet.stderr.splitlines() == [lines[0], lines[2]]  # --quiet: the errors, nothing else
     assert lines[0].startswith("Latin1.md:1: error: not UTF-8")
 
 

@@ -305,7 +305,7 @@ def plan_with(inputs: str = "- Demands from [[Engage]].\n", outputs: str = "") -
             {"Engage": CLEAN["Engage"].replace("---\ncards-deck: C\n---\n", "")},
             "Engage.md",
             1,
-            ["no cards-deck in the frontmatter"],
+            ["no cards-deck", "go to deck 'vault' (from the default deck)", "cards-deck: "],
             id="note-without-cards-deck",
         ),
     ],

@@ -1266,7 +1266,7 @@ def build_hostile() -> Build:
     atexit.register(shutil.rmtree, root, True)
     vault = write_vault(root)
     out = root / "decks"
-    process = run_cli("build", VAULT_NAME, "--out", "decks", "-q", cwd=root)
+    process = run_cli("build", VAULT_NAME, "--out", "decks", "--json", cwd=root)
     packages = {p.name: read_package(p) for p in sorted(out.glob("*.apkg"))}
     build = Build(
         root,

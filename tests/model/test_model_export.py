@@ -21,7 +21,8 @@ def test_json_shape() -> None:
         NoteBuilder("VS.md").p("Intake: Engage → Plan").build(),
     ]
     data = model_to_json(build_model(notes))
-    assert list(data) == ["activities", "parties", "flows", "value_streams"]
+    assert list(data) == ["step_noun", "activities", "parties", "flows", "value_streams"]
+    assert data["step_noun"] == "step"  # no note says what its steps are called
     engage, plan = data["activities"]
     assert {k: engage[k] for k in ("name", "aliases", "purpose", "sources")} == {
         "name": "Engage",
@@ -45,15 +46,38 @@ def test_json_shape() -> None:
         ("Plan", "Engage", "Contract requirements", False),
     ]
     assert data["value_streams"] == [
-        {"name": "Intake", "steps": ["Engage", "Plan"], "source": "VS.md:1"}
+        {"name": "Intake", "kind": "sequence", "steps": ["Engage", "Plan"], "source": "VS.md:1"}
     ]
     assert json.loads(json.dumps(data)) == data
 
 
 def test_empty_model() -> None:
     assert model_to_json(build_model([])) == {
+        "step_noun": "step",
         "activities": [],
         "parties": [],
         "flows": [],
         "value_streams": [],
     }
+
+
+def test_merged_items_carry_both_sources() -> None:
+    """The same input in an activity note and a chapter, in other words: one item, and the
+    chapter's place and wording under `also`."""
+    notes = [
+        activity_note("Engage", ["Marketing opportunities from customers and users"], []),
+        NoteBuilder("Chapter.md")
+        .h(2, "5.5 Engage Activity")
+        .p("Engage: Input")
+        .ul("Market opportunities from current and potential customers")
+        .build(),
+    ]
+    (engage,) = model_to_json(build_model(notes))["activities"]
+    (item,) = engage["inputs"]
+    assert item["artifact"] == "Marketing opportunities"
+    assert item["also"] == [
+        {
+            "source": "Chapter.md:4",
+            "text": "Market opportunities from current and potential customers",
+        }
+    ]

@@ -212,5 +212,6 @@ def test_json_is_stable_and_serialisable(notes: list[ParsedNote], model: Model) 
         "artifact": "Business case",
         "relation": "provided by",
         "source": f"{INITIATING}:12",
+        "also": [],
     }
     assert initiating["outputs"][2]["to"] == ["*"]

@@ -13,6 +13,7 @@ from chaincards.model.names import (
     party_display,
     party_key,
     singular,
+    stem,
 )
 
 
@@ -74,14 +75,31 @@ def test_singular(word: str, one: str) -> None:
 
 def test_content_words_drop_stop_words_and_fold_number() -> None:
     assert content_words("Improvement initiatives & Status reports") == {
-        "improvement",
-        "initiative",
+        "improv",
+        "initiativ",
         "status",
         "report",
     }
+    assert content_words("Marketing opportunities") == content_words("Market opportunity")
+    assert content_words("user supported tasks") == content_words("user support tasks")
     assert content_words("A product and service portfolio") == content_words(
         "Product and service portfolios"
     )
+
+
+@pytest.mark.parametrize(
+    ("forms", "same"),
+    [
+        (("inspection", "inspector", "inspect", "inspections"), True),
+        (("drilling", "drill", "drilled"), True),
+        (("planning", "planned", "plan"), True),
+        (("improvement", "improve", "improvements"), True),
+        (("user", "use"), False),  # short words keep their endings
+        (("order", "ore"), False),
+    ],
+)
+def test_stem_folds_the_forms_learners_mix(forms: tuple[str, ...], same: bool) -> None:
+    assert (len({stem(f) for f in forms}) == 1) is same
 
 
 def test_party_key_ignores_order_number_and_modifiers() -> None:

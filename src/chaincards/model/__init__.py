@@ -6,17 +6,21 @@ Public API: `build_model(notes) -> Model`, `model_to_json(model) -> dict`,
 
 How `build_model` proceeds:
 
-1. notes in path order; each declares activities (activities.py), merged by name or alias key;
+1. notes in path order; each declares activities (activities.py), merged by name or alias key,
+   with the other names and the kind noun its definition gives (definitions.py);
 2. first resolution pass over linked items: a wikilink counterpart naming nothing known becomes an
    activity of its own (`provided by [[Plan]]` without a Plan note);
 3. second pass: every item is resolved against all activities (counterparts.py); parties are
-   merged by their normalised key; the same item stated in several notes is kept once, with the
-   other places in `Item.also` (the home note's wording first);
-4. purposes, flows (flows.py) and value streams (streams.py).
+   merged by their normalised key; the same item stated in several notes, in the same or other
+   words, is kept once, with the other places in `Item.also` (merge.py: the home note's wording
+   first);
+4. purposes, flows (flows.py), sequences (streams.py; those with a step that names nothing are
+   `Model.left_out`) and the chain's step noun (the kind most activities' notes use).
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -33,7 +37,8 @@ from chaincards.model.checks import check_model
 from chaincards.model.counterparts import Resolution, Resolver, strip_period
 from chaincards.model.export import model_to_json
 from chaincards.model.flows import build_flows
-from chaincards.model.names import NameIndex, content_words, dedupe, party_key
+from chaincards.model.merge import absorb, same_fact, who_of
+from chaincards.model.names import NameIndex, dedupe, party_key
 from chaincards.model.remembered import RememberedResolutions, RememberingResolver
 from chaincards.model.streams import find_value_streams
 from chaincards.model.types import (
@@ -111,12 +116,15 @@ def _item(
         path=path,
         line=item.line,
         links=item.links,
+        groups=resolution.groups,
     )
 
 
 def _merge_items(items: list[Item], parties: _Parties) -> tuple[Item, ...]:
-    """Party names made canonical; an item stated again (same words, same counterparts) once."""
-    merged: dict[tuple[object, ...], Item] = {}
+    """Party names made canonical, and each fact once: see `merge.same_fact`."""
+    kept: list[Item] = []
+    by_who: dict[object, list[int]] = {}  # counterpart → kept items naming it
+    unattributed: list[int] = []  # kept items naming no one
     for item in items:
         counterparts = tuple(
             dict.fromkeys(
@@ -126,13 +134,26 @@ def _merge_items(items: list[Item], parties: _Parties) -> tuple[Item, ...]:
                 for c in item.counterparts
             )
         )
-        key = (content_words(item.artifact or item.text), frozenset(c.name for c in counterparts))
-        first = merged.get(key)
-        if first is None:
-            merged[key] = replace(item, counterparts=counterparts)
+        item = replace(item, counterparts=counterparts)
+        who = who_of(item)
+        # An item naming no one may be any kept item's fact; otherwise only those naming the
+        # same counterparts, or no one, can be.
+        near = (
+            range(len(kept))
+            if not who
+            else {*unattributed, *(i for w in who for i in by_who.get(w, ()))}
+        )
+        match = same_fact(item, [(i, kept[i]) for i in sorted(set(near))])
+        if match is not None:
+            kept[match] = absorb(kept[match], item)
+            continue
+        kept.append(item)
+        if who:
+            for w in who:
+                by_who.setdefault(w, []).append(len(kept) - 1)
         else:
-            merged[key] = replace(first, also=(*first.also, item.source))
-    return tuple(merged.values())
+            unattributed.append(len(kept) - 1)
+    return tuple(kept)
 
 
 def _purpose(entry: Entry, takeaways: dict[str, Purpose]) -> Purpose | None:
@@ -168,6 +189,7 @@ def _activity(
         home_line=home_line,
         declared=home is not None,
         own_note=home.own_note if home else False,
+        kind=entry.kind,
     )
 
 
@@ -229,9 +251,18 @@ def build_model(
         )
         for entry, inputs, outputs in resolved
     )
+    streams, left_out = find_value_streams(ordered, activities)
     return Model(
         activities=activities,
         parties=parties.freeze(),
         flows=build_flows(activities),
-        value_streams=find_value_streams(ordered, activities),
+        value_streams=streams,
+        step_noun=step_noun(activities),
+        left_out=left_out,
     )
+
+
+def step_noun(activities: Iterable[Activity]) -> str:
+    """The noun most of the steps' own notes use (`stage`, `process`, …); "step" when none say."""
+    counts = Counter(a.kind for a in activities if a.kind)
+    return counts.most_common(1)[0][0] if counts else "step"

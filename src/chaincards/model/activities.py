@@ -27,6 +27,7 @@ from chaincards.document import (
     Paragraph,
     ParsedNote,
 )
+from chaincards.model.definitions import defined_aliases, kind_noun
 from chaincards.model.names import (
     CONNECTOR,
     GENERIC_HEADINGS,
@@ -88,6 +89,7 @@ class Declaration:
     line: int
     own_note: bool
     match_names: tuple[str, ...] = ()  # see _Owner
+    kind: str | None = None  # the noun its heading or definition uses: `stage`, `process`, …
     inputs: list[ListItem] = field(default_factory=list)
     outputs: list[ListItem] = field(default_factory=list)
     purposes: list[Purpose] = field(default_factory=list)
@@ -224,7 +226,29 @@ def declarations(note: ParsedNote) -> list[Declaration]:
         (declaration.inputs if kind == "input" else declaration.outputs).extend(items)
     for owner, declaration in found.values():
         declaration.purposes.extend(_purposes(note, owner))
+        texts = _definition_texts(note, owner)
+        names = (owner.name, *owner.aliases, *owner.match_names)
+        declaration.aliases = (*declaration.aliases, *defined_aliases(texts, names))
+        declaration.kind = kind_noun(texts)
     return [declaration for _, declaration in found.values()]
+
+
+def _definition_texts(note: ParsedNote, owner: _Owner) -> list[str]:
+    """Where a step is defined: its heading, then the prose and callouts of its own section
+    (the top of its own note)."""
+    if owner.own_note:
+        heading, sections = note.title, {(), (note.title,)}
+    elif owner.scope:
+        heading, sections = owner.scope[-1], {owner.scope}
+    else:
+        return [owner.name]
+    texts = [heading]
+    for block in note.blocks:
+        if isinstance(block, Paragraph) and block.section in sections:
+            texts.append(block.text)
+        elif isinstance(block, Callout) and block.section in sections and block.depth == 1:
+            texts.append(block.body)
+    return texts
 
 
 def _lists_under(blocks: tuple[Block, ...], index: int, path: tuple[str, ...]) -> list[ListBlock]:
@@ -333,6 +357,11 @@ class Entry:
         """The home declaration first: its wording leads when items are merged."""
         home = self.home
         return [home, *(d for d in self.declarations if d is not home)] if home else []
+
+    @property
+    def kind(self) -> str:
+        """The step's kind noun, from its home declaration first; "" when no note says."""
+        return next((d.kind for d in self.ordered_declarations() if d.kind), "")
 
     def aliases(self) -> tuple[str, ...]:
         written = [a for d in self.ordered_declarations() for a in d.aliases]

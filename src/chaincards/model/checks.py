@@ -10,7 +10,10 @@
   counterpart, so this is the flow this activity → X) or an input item `… for X`;
 - wikilinks to notes that do not exist (files such as `Book.pdf` are someone else's business;
   links to known activities and parties are fine even without a note);
-- activities with no purpose.
+- activities with no purpose;
+- an item that names a group instead of steps (`from other design steps`, `for the relevant
+  teams`): only `all`/`every`/`each` means every step, so no flow is read from it;
+- a stated sequence left out because a step names no activity.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from pathlib import PurePosixPath
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import Link, ParsedNote
 from chaincards.model.counterparts import link_is_file, relation_reads
+from chaincards.model.definitions import plural
 from chaincards.model.flows import SIMILARITY, overlap
 from chaincards.model.names import content_words, name_key
 from chaincards.model.types import Activity, Flow, Item, Model
@@ -36,6 +40,8 @@ def check_model(
         *_one_ended(model),
         *_missing_notes(model, notes, known_note_names),
         *_no_purpose(model.activities),
+        *_unnamed_groups(model),
+        *_left_out_sequences(model),
     ]
     return sorted(dict.fromkeys(diagnostics))
 
@@ -194,4 +200,36 @@ def _no_purpose(activities: Sequence[Activity]) -> list[Diagnostic]:
                 "no note states its purpose"
             )
         found.append(warning(activity.home_path, activity.home_line, message))
+    return found
+
+
+def _unnamed_groups(model: Model) -> list[Diagnostic]:
+    noun = model.step_noun
+    return [
+        warning(
+            item.path,
+            item.line,
+            f"'{group}' in the {item.direction}s of {activity.name} names no {noun}: no flow is "
+            f"read from it (link the {plural(noun)} meant, or write 'all {plural(noun)}' for "
+            "every one)",
+        )
+        for activity in model.activities
+        for item in _items(activity)
+        for group in item.groups
+    ]
+
+
+def _left_out_sequences(model: Model) -> list[Diagnostic]:
+    noun = model.step_noun
+    found: list[Diagnostic] = []
+    for left in model.left_out:
+        name = f" '{left.name}'" if left.name else ""
+        found.append(
+            warning(
+                left.path,
+                left.line,
+                f"{left.kind}{name} left out: '{left.step}' names no {noun} (write its name or "
+                "an alias, or link it)",
+            )
+        )
     return found

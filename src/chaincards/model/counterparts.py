@@ -1,21 +1,32 @@
 """Counterparts: who an Inputs/Outputs item comes from or goes to.
 
-An item reads `<artifact> <relation phrase> <counterpart list>`:
-`A product and service portfolio provided by [[Plan]]`, `Service performance information provided
-by deliver and support and improve`. The rules, in order:
+An item reads `<artifact> [verb residue] <relation> <counterpart list> [clause]`:
+`A product and service portfolio provided by [[Plan]]`, `Scrap returned back to melting for
+reuse`, `Spare parts supplied by [[Stores]] (or by [[Maintenance]] when Stores is closed)`. The
+rules, in order:
 
-1. Relation phrases (`provided by`, `from`, `by`, `for`, `to`, …) are tried right to left; the first
-   whose whole tail reads as a list of known counterparts wins, so `Demand for services provided
-   by customers` is read at `provided by`, and a name containing `for` is still found.
-2. The tail is cut into counterparts separated by `and`, `,`, `&`, `/`. At each position a
-   wikilink wins, then the longest known activity name or alias (`deliver and support and
-   improve` is two activities, never `deliver`), then "all (value chain) activities" (every
-   activity, `*`), then a phrase ending in stakeholder nouns (`internal and external customers`).
-3. A wikilink that names no known activity or party is a new activity: the learner linked it as a
-   counterpart, so it is part of the chain even without a note of its own.
-4. When no tail reads cleanly, the rightmost tail that still looks like names (a capitalised word,
-   or the first word of a known activity) is kept with its unknown parts as outside parties
-   marked `known=False`, which `check` reports.
+1. Parenthesised asides that hold a relation word, or start with `or`/`and`, are read as lists of
+   their own and their counterparts added (`(or by [[Maintenance]] …)`); other asides stay text.
+2. Relation phrases (`provided by`, `from`, `by`, `for`, `to`, `into`, `back to`, …; relations.py)
+   are tried right to left; the first whose whole tail reads as a list of counterparts wins, and
+   a list that starts at an earlier relation and reads through this one wins over it (`from
+   casting or from melting`). A clause after a counterpart (`for reuse`, `when …`) ends the list.
+3. The tail is cut into counterparts separated by `and`, `or`, `,`, `&`, `/`, a relation word
+   after a joiner starting the next one. At each position: `all`/`every`/`each` + steps (every
+   activity, `*`); a wikilink (its target, heading or display names an activity); the longest
+   known name or alias; a group that names no one (`other design steps`, `the relevant teams`:
+   kept apart for `check`; groups.py); a stakeholder phrase (a party); a short form of one name
+   (a unique leading part, or after an article or before a kind word a unique word or stem:
+   `the inspector` for a step also called `inspection`).
+4. A wikilink that names no known activity or party is a new activity: the learner linked it as
+   a counterpart, so it is part of the chain even without a note of its own.
+5. An unknown lower-case phrase after `the` (`from the bloodstream`) is a party outside the chain,
+   except after `for` (`for the exam` is a purpose). Otherwise, when no tail reads cleanly, the
+   rightmost tail that still looks like names (a capitalised word, or the first word of a known
+   activity) is kept with its unknown parts as parties marked `known=False`, which `check`
+   reports.
+6. The artifact is what precedes the relation, without verb residue (artifacts.py); an item that
+   names no counterpart, or whose artifact would be a bare section word, keeps its whole text.
 """
 
 from __future__ import annotations
@@ -24,9 +35,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import PurePosixPath
-from typing import Literal
 
 from chaincards.document import Link
+from chaincards.model.artifacts import is_bare, strip_residue
+from chaincards.model.groups import QUANTIFIERS, broadcast, coordinated_party, group_end, skip_kind
 from chaincards.model.names import (
     CONNECTOR,
     KIND_PLURALS,
@@ -37,51 +49,45 @@ from chaincards.model.names import (
     match_keys,
     name_key,
     party_display,
+    stem,
     tokenize,
 )
+from chaincards.model.relations import (
+    CLAUSE,
+    LEADING_JOINER,
+    PHRASES,
+    TRAILING_ASIDE,
+    Reads,
+    after_relation,
+    is_relation,
+    relation_reads,
+    relation_start,
+    split_asides,
+)
 from chaincards.model.types import ALL, Counterpart, CounterpartKind
+from chaincards.model.units import LINK, Unit, item_units
 
-Reads = Literal["source", "target"]
-# Multi-word phrases by their last word; single prepositions are the fallback.
-_PHRASES: dict[str, dict[str, Reads]] = {
-    "by": {"provided": "source", "supplied": "source", "produced": "source", "created": "source"},
-    "from": {"received": "source", "coming": "source", "obtained": "source"},
-    "to": {"delivered": "target", "provided": "target", "sent": "target", "passed": "target"},
-    "for": {"provided": "target", "produced": "target", "prepared": "target"},
-}
-PREPOSITION_READS: dict[str, Reads] = {
-    "from": "source",
-    "by": "source",
-    "for": "target",
-    "to": "target",
-}
-_QUANTIFIERS = frozenset({"all", "every", "each", "any"})
-_PROCESS = frozenset({"process", "processes"})
 _DETERMINERS = frozenset({"the", "both", "either"})
-_LINK = "\x00link"
 _FILE_EXTENSION = re.compile(r"\.[A-Za-z0-9]{1,5}$")
-_TRAILING_ASIDE = re.compile(r"\s*(?:\([^()]*\)|\[[^\[\]]*\])$")
 _MAX_PARTY_WORDS = 8
+_MAX_SHORT_WORDS = 3
 _MAX_UNKNOWN_WORDS = 5
-
-
-@dataclass(frozen=True)
-class _Unit:
-    norm: str
-    start: int
-    end: int
-    raw: str
-    link: Link | None = None
 
 
 @dataclass(frozen=True)
 class _Chunk:
     counterpart: Counterpart
     link_target: str = ""  # the note a linked counterpart points to
+    # An unknown lower-case phrase after `the` (`from the bloodstream`): a place or party outside
+    # the chain when a relation other than `for` leads to it (`for the exam` is a purpose).
+    placed: bool = False
 
     @property
     def resolved(self) -> bool:
         return self.counterpart.known
+
+    def settled(self, relation: str) -> bool:
+        return self.resolved or (self.placed and relation != "for")
 
 
 @dataclass(frozen=True)
@@ -91,6 +97,7 @@ class Resolution:
     reads: Reads | None  # which end the relation phrase names, by its wording
     counterparts: tuple[Counterpart, ...]
     linked_names: tuple[str, ...] = ()  # link targets of linked activity counterparts
+    groups: tuple[str, ...] = ()  # unnamed groups as written (`other design steps`)
 
 
 _TRAILING_PERIODS = re.compile(r"[\s.]+$")
@@ -106,51 +113,6 @@ def link_is_file(target: str) -> bool:
     return bool(match) and match.group().casefold() != ".md"
 
 
-def _find_word(text: str, needle: str, before: int) -> int:
-    """Start of the last whole-word occurrence of `needle` ending before `before`, else -1."""
-    for haystack, wanted in ((text, needle), (text.lower(), needle.lower())):
-        if len(haystack) != len(text):
-            break  # lower() changed lengths: positions would not map back
-        end = before
-        while (at := haystack.rfind(wanted, 0, end)) >= 0:
-            after = at + len(wanted)
-            before_ok = at == 0 or not haystack[at - 1].isalnum()
-            if before_ok and (after >= len(haystack) or not haystack[after].isalnum()):
-                return at
-            end = at + len(wanted) - 1
-    return -1
-
-
-def _units(text: str, links: Sequence[Link]) -> list[_Unit]:
-    """Tokens of `text`, each wikilink's display text folded into one unit.
-
-    Links carry no position, so their display texts are placed right to left as whole words:
-    counterparts sit at the end of an item, and `Improve` must not be found inside `Improvement`.
-    """
-    spans: list[tuple[int, int, Link]] = []
-    limit = len(text)
-    for link in reversed(links):
-        if link.embed or not link.display:
-            continue
-        at = _find_word(text, link.display, limit)
-        if at >= 0:
-            spans.append((at, at + len(link.display), link))
-            limit = at
-    spans.reverse()
-    units: list[_Unit] = []
-    span_index = 0
-    for token in tokenize(text):
-        while span_index < len(spans) and spans[span_index][1] <= token.start:
-            span_index += 1
-        if span_index < len(spans) and spans[span_index][0] <= token.start:
-            start, end, link = spans[span_index]
-            if not units or units[-1].link is not link:
-                units.append(_Unit(_LINK, start, end, text[start:end], link))
-            continue
-        units.append(_Unit(token.norm, token.start, token.end, token.raw))
-    return units
-
-
 class Resolver:
     """Resolves items against the activities known so far (an index of names and aliases)."""
 
@@ -158,36 +120,98 @@ class Resolver:
         self.activities = activities
 
     def resolve(self, text: str, links: Sequence[Link] = ()) -> Resolution:
+        text = strip_period(text)
+        main, asides = split_asides(text)
+        extra: list[_Chunk] = []
+        for aside in asides:  # `(or by [[Maintenance]] when Stores is closed)`, `(or [[B]])`
+            related = any(t.norm in PHRASES for t in tokenize(aside))
+            lead = "x " if related else "x by "
+            found = self._read(lead + LEADING_JOINER.sub("", aside), links, aside=True)
+            if found is None:
+                main = f"{main} ({aside})"  # an aside that names no one is part of the text
+            else:
+                extra.extend(found[1])
         # A trailing aside (`… from Plan (see 4.2)`) is not part of the counterpart list.
-        text = _TRAILING_ASIDE.sub("", strip_period(text)) or text
-        units = _units(text, links)
+        main = TRAILING_ASIDE.sub("", main) or main
+        units = item_units(main, links)
+        read = self._read(main, links, units=units)
+        if read is None:
+            return self._resolution(text, main, units, None, extra)
+        return self._resolution(text, main, units, read[0], [*read[1], *extra])
+
+    def _read(
+        self,
+        text: str,
+        links: Sequence[Link],
+        units: list[Unit] | None = None,
+        aside: bool = False,
+    ) -> tuple[int, list[_Chunk]] | None:
+        """(relation position, counterparts) of the rightmost relation whose tail reads as a
+        list of counterparts; else the rightmost tail that still looks like names."""
+        units = item_units(text, links) if units is None else units
         norms = [u.norm for u in units]
-        candidates = [k for k in range(len(units) - 1, 0, -1) if _is_relation(units, k)]
+        candidates = [k for k in range(len(units) - 1, 0, -1) if is_relation(units, k)]
         fallback: tuple[int, list[_Chunk]] | None = None
-        for k in candidates:
+        for at, k in enumerate(reversed(candidates) if aside else candidates):
             chunks = self._tail(units, norms, k + 1, text)
             if not chunks:
                 continue
-            if all(c.resolved for c in chunks):
-                return self._resolution(text, units, k, chunks)
-            if fallback is None and self._plausible(chunks):
+            if all(c.settled(norms[k]) for c in chunks):
+                chunks = [_as_party(c) if c.placed else c for c in chunks]
+                return self._earlier(units, norms, text, candidates[at + 1 :], k, chunks)
+            if fallback is None and not aside and self._plausible(chunks):
                 fallback = (k, chunks)
-        if fallback is not None:
-            return self._resolution(text, units, *fallback)
-        return Resolution(strip_period(text), "", None, ())
+        return fallback
+
+    def _earlier(
+        self,
+        units: list[Unit],
+        norms: list[str],
+        text: str,
+        earlier: list[int],
+        k: int,
+        chunks: list[_Chunk],
+    ) -> tuple[int, list[_Chunk]]:
+        """`from casting or from melting`: a list that starts at an earlier relation and reads
+        through this one wins, so every counterpart is kept."""
+        for before in earlier:
+            start = relation_start(units, k)
+            if start == 0 or norms[start - 1] not in (CONNECTOR, ","):
+                break
+            longer = self._tail(units, norms, before + 1, text)
+            if not longer or not all(c.resolved for c in longer):
+                break
+            k, chunks = before, longer
+        return k, chunks
 
     def _resolution(
-        self, text: str, units: list[_Unit], k: int, chunks: list[_Chunk]
+        self,
+        text: str,
+        main: str,
+        units: list[Unit],
+        k: int | None,
+        chunks: list[_Chunk],
     ) -> Resolution:
-        start = _relation_start(units, k)
-        artifact = text[: units[start].start].strip(" ,;:-–—")
-        relation = text[units[start].start : units[k].end]
+        groups = tuple(c.counterpart.text for c in chunks if c.counterpart.kind == "group")
+        named = [c for c in chunks if c.counterpart.kind != "group"]
         linked = tuple(
-            c.link_target for c in chunks if c.link_target and c.counterpart.kind == "activity"
+            c.link_target for c in named if c.link_target and c.counterpart.kind == "activity"
         )
-        counterparts = tuple(dict.fromkeys(c.counterpart for c in chunks))
+        counterparts = tuple(dict.fromkeys(c.counterpart for c in named))
+        if not counterparts:
+            return Resolution(text, "", None, (), (), groups)
+        if k is None:  # only an aside named someone: the main text is the artifact
+            return Resolution(_artifact(main, main), "", None, counterparts, linked, groups)
+        start = relation_start(units, k)
+        before = main[: units[start].start]
+        relation = main[units[start].start : units[k].end]
         return Resolution(
-            strip_period(artifact), relation, relation_reads(relation), counterparts, linked
+            _artifact(before, text),
+            relation,
+            relation_reads(relation),
+            counterparts,
+            linked,
+            groups,
         )
 
     def _plausible(self, chunks: list[_Chunk]) -> bool:
@@ -208,23 +232,35 @@ class Resolver:
         first = name_key(text)[:1]
         return bool(first) and self.activities.starts_any(first[0])
 
-    def _tail(self, units: list[_Unit], norms: list[str], start: int, text: str) -> list[_Chunk]:
-        """The counterparts of units[start:], or [] when they are not a connector-joined list."""
+    def _tail(self, units: list[Unit], norms: list[str], start: int, text: str) -> list[_Chunk]:
+        """The counterparts of units[start:], or [] when they are not a connector-joined list.
+
+        A clause after a counterpart (`for reuse`, `when Stores is closed`) ends the list; a
+        relation word after a joiner starts the next counterpart (`from A or by B`)."""
         chunks: list[_Chunk] = []
         index = start
         while index < len(units):
             chunk, index = self._chunk(units, norms, index, text)
             chunks.append(chunk)
-            if index < len(units) and norms[index] not in (CONNECTOR, ","):
+            if index >= len(units):
+                break
+            if (
+                norms[index] in CLAUSE
+                and units[index].link is None
+                and (chunk.resolved or chunk.placed)
+            ):
+                break
+            if norms[index] not in (CONNECTOR, ","):
                 return []
             while index < len(units) and norms[index] in (CONNECTOR, ","):
                 index += 1
+            index = after_relation(units, norms, index)
         return chunks
 
     def _chunk(
-        self, units: list[_Unit], norms: list[str], start: int, text: str
+        self, units: list[Unit], norms: list[str], start: int, text: str
     ) -> tuple[_Chunk, int]:
-        if norms[start] in _QUANTIFIERS and (end := _broadcast(units, norms, start)):
+        if norms[start] in QUANTIFIERS and (end := broadcast(units, norms, start)):
             return _make(ALL, text, units, start, end, "all"), end
         index = start
         while index < len(units) - 1 and norms[index] in _DETERMINERS:
@@ -235,42 +271,73 @@ class Resolver:
         match = self.activities.longest(norms, index)
         if match is not None:
             end, name = match
-            end = _skip_kind(norms, end)
+            end = skip_kind(norms, end)
             return _make(name, text, units, start, end, "activity"), end
-        if end := _broadcast(units, norms, start):
-            return _make(ALL, text, units, start, end, "all"), end
+        if end := group_end(units, norms, start):
+            return _make("", text, units, start, end, "group"), end
         if end := self._party(units, norms, start):
             phrase = text[units[start].start : units[end - 1].end]
             return _make(party_display(phrase), text, units, start, end, "party"), end
+        if short := self._short_form(norms, index, index > start):
+            end, name = short
+            return _make(name, text, units, start, end, "activity"), end
         end = start
-        while end < len(units) and norms[end] not in (CONNECTOR, ",", _LINK):
+        while end < len(units) and norms[end] not in (CONNECTOR, ",", LINK):
             end += 1
         end = max(end, start + 1)
         phrase = text[units[start].start : units[end - 1].end]
         counterpart = Counterpart("party", party_display(phrase), phrase, known=False)
-        return _Chunk(counterpart), end
+        # Lower-case only: `the PMO` may be a step or party misspelt, which `check` reports.
+        placed = norms[start] == "the" and end - start <= _MAX_SHORT_WORDS + 1 and phrase.islower()
+        return _Chunk(counterpart, placed=placed), end
+
+    def _short_form(self, norms: list[str], start: int, article: bool) -> tuple[int, str] | None:
+        """A short form of one activity's name, as a whole counterpart (the words up to a joiner
+        or a clause): a unique leading part (`design` for `Design and transition`); after an
+        article or before a kind word, a unique word of it (`the motions phase` for `Pretrial
+        motions`) or one word of the same stem (`the inspector` for a step also called
+        `inspection`)."""
+        end = start
+        while end < len(norms) and norms[end] not in (CONNECTOR, ",", LINK, *CLAUSE):
+            end += 1
+        words = end
+        kind = words - start > 1 and norms[words - 1] in KIND_WORDS
+        if kind:
+            words -= 1  # `the finishing step`
+        if not 0 < words - start <= _MAX_SHORT_WORDS:
+            return None
+        key = tuple(norms[start:words])
+        found = self.activities.by_prefix(key)
+        if len(found) != 1 and (article or kind):
+            found = self.activities.by_words(frozenset(stem(w) for w in key))
+        return (end, next(iter(found))) if len(found) == 1 else None
 
     def _linked(
-        self, unit: _Unit, units: list[_Unit], norms: list[str], index: int, start: int, text: str
+        self, unit: Unit, units: list[Unit], norms: list[str], index: int, start: int, text: str
     ) -> tuple[_Chunk, int]:
         link = unit.link
         assert link is not None
-        end = _skip_kind(norms, index + 1)
+        end = skip_kind(norms, index + 1)
         target = PurePosixPath(link.target).name.removesuffix(".md")
-        keys = [*match_keys(target), *match_keys(link.display)]
+        # `[[#Phase 2: Discovery|discovery]]`, `[[Chapter 4#4.3 Casting Process]]`: a heading
+        # link names the section's step.
+        heading = link.anchor if link.anchor and not link.anchor.startswith(("^", "page=")) else ""
+        keys = [*match_keys(target), *match_keys(heading), *match_keys(link.display)]
         name = next((n for n in map(self.activities.get, keys) if n is not None), None)
         if name is not None:
             return _Chunk(Counterpart("activity", name, unit.raw, linked=True), target), end
         if is_party_phrase(target):
             return _Chunk(Counterpart("party", target, unit.raw, linked=True)), end
-        if stop := _broadcast(units, norms, start):  # `[[Service Value Chain]] activities`
+        if stop := broadcast(units, norms, start):  # `all [[Service Value Chain]] activities`
             return _make(ALL, text, units, start, stop, "all"), stop
+        if end > index + 1 and norms[end - 1] in KIND_PLURALS:  # `[[Chain]] stages`: no one
+            return _make("", text, units, start, end, "group"), end
         if link_is_file(link.target) or not target:
             return _Chunk(Counterpart("party", unit.raw, unit.raw, True, known=False)), end
         counterpart = Counterpart("activity", target, unit.raw, linked=True)
         return _Chunk(counterpart, target), end
 
-    def _party(self, units: list[_Unit], norms: list[str], start: int) -> int:
+    def _party(self, units: list[Unit], norms: list[str], start: int) -> int:
         """End of the longest stakeholder phrase at `start` (0 when there is none).
 
         The phrase may not run into a known activity name: `customers and engage` is a party and
@@ -278,7 +345,7 @@ class Resolver:
         """
         limit = start
         while limit < min(len(units), start + _MAX_PARTY_WORDS):
-            if norms[limit] == _LINK or (
+            if norms[limit] == LINK or (
                 limit > start and self.activities.longest(norms, limit) is not None
             ):
                 break
@@ -286,85 +353,29 @@ class Resolver:
         for end in range(limit, start, -1):
             if norms[end - 1] in (CONNECTOR, ",") or not is_stakeholder(units[end - 1].raw):
                 continue
-            if _coordinated_party(units[start:end]):
+            if coordinated_party(units[start:end]):
                 return end
         return 0
 
 
+def _as_party(chunk: _Chunk) -> _Chunk:
+    c = chunk.counterpart
+    return _Chunk(Counterpart("party", c.name, c.text, c.linked, known=True))
+
+
 def _make(
-    name: str, text: str, units: list[_Unit], start: int, end: int, kind: CounterpartKind
+    name: str, text: str, units: list[Unit], start: int, end: int, kind: CounterpartKind
 ) -> _Chunk:
     written = text[units[start].start : units[end - 1].end]
     linked = any(u.link is not None for u in units[start:end])
     return _Chunk(Counterpart(kind, name, written, linked=linked))
 
 
-def _coordinated_party(units: Sequence[_Unit]) -> bool:
-    """`internal and external customers`, `finance and legal teams`, `suppliers and partners`:
-    the last part ends in a stakeholder noun; earlier parts do too or are single modifiers."""
-    parts: list[list[_Unit]] = [[]]
-    for unit in units:
-        if unit.norm in (CONNECTOR, ","):
-            parts.append([])
-        else:
-            parts[-1].append(unit)
-    parts = [p for p in parts if p]
-    if not parts or not is_party_phrase(" ".join(u.raw for u in parts[-1])):
-        return False
-    return all(len(p) == 1 or is_stakeholder(p[-1].raw) for p in parts[:-1])
-
-
-def _broadcast(units: list[_Unit], norms: list[str], start: int) -> int:
-    """End of `all (value chain) activities`, `every phase`, `all [[X]] activities`; else 0."""
-    index = start
-    quantified = norms[index] in _QUANTIFIERS
-    if quantified:
-        index += 1
-    while index < len(units) and norms[index] in ("the", "other", "of"):
-        quantified = quantified or norms[index] == "other"
-        index += 1
-    last = -1
-    for end in range(index, min(len(units), index + 5)):
-        norm = norms[end]
-        if norm in (CONNECTOR, ","):
-            break
-        if norm in KIND_PLURALS or (quantified and norm in KIND_WORDS):
-            last = end
-        elif norm in ("group", "groups") and end > index and norms[end - 1] in _PROCESS:
-            last = end  # `all process groups`
-    if last < 0:
-        return 0
-    # Unquantified, only the chain as a whole counts (`value chain activities`,
-    # `[[Service Value Chain]] activities`), not `design activities`.
-    whole = quantified or any(n == "chain" or n == _LINK for n in norms[index:last])
-    return last + 1 if whole else 0
-
-
-def _skip_kind(norms: list[str], end: int) -> int:
-    """`the plan activity`, `design and transition phases`, `the initiating process group`:
-    the kind word is not a counterpart."""
-    if end < len(norms) and norms[end] in KIND_WORDS | KIND_PLURALS:
-        end += 1
-        if norms[end - 1] in _PROCESS and end < len(norms) and norms[end] in ("group", "groups"):
-            end += 1
-    return end
-
-
-def _is_relation(units: list[_Unit], k: int) -> bool:
-    return units[k].link is None and units[k].norm in _PHRASES and k + 1 < len(units)
-
-
-def _relation_start(units: list[_Unit], k: int) -> int:
-    if k >= 2 and units[k - 1].norm in _PHRASES[units[k].norm]:
-        return k - 1
-    return k
-
-
-def relation_reads(relation: str) -> Reads | None:
-    """Which end a relation phrase names by its wording: `provided by` a source, `for` a target."""
-    norms = [t.norm for t in tokenize(relation)]
-    if not norms or norms[-1] not in _PHRASES:
-        return None
-    if len(norms) >= 2 and norms[-2] in _PHRASES[norms[-1]]:
-        return _PHRASES[norms[-1]][norms[-2]]
-    return PREPOSITION_READS[norms[-1]]
+def _artifact(before: str, whole: str) -> str:
+    """The noun phrase before the relation, without verb residue; the whole item text when
+    that leaves only a section word (`Outputs from other design steps`)."""
+    artifact = strip_residue(strip_period(before))
+    if is_bare(artifact):
+        unstripped = strip_period(before).strip(" ,;:-–—")
+        return unstripped if unstripped and not is_bare(unstripped) else strip_period(whole)
+    return artifact

@@ -16,6 +16,8 @@ def _item(item: Item, end: str) -> dict[str, Any]:
         "artifact": item.artifact,
         "relation": item.relation,
         "source": str(item.source),
+        # Other notes stating the same item in their own words (one fact, merged).
+        "also": [{"source": str(r), "text": r.text} for r in item.also],
     }
 
 
@@ -30,6 +32,7 @@ def _activity(activity: Activity) -> dict[str, Any]:
         "home": activity.home_path,
         "declared": activity.declared,
         "purpose_source": str(activity.purpose_source) if activity.purpose_source else None,
+        "kind": activity.kind,
     }
 
 
@@ -46,6 +49,7 @@ def _flow(flow: Flow) -> dict[str, Any]:
 def _stream(stream: ValueStream) -> dict[str, Any]:
     return {
         "name": stream.name,
+        "kind": stream.kind,
         "steps": list(stream.steps),
         "source": f"{stream.path}:{stream.line}",
     }
@@ -61,10 +65,23 @@ def all_flows(model: Model) -> list[Flow]:
 
 
 def model_to_json(model: Model) -> dict[str, Any]:
-    """`{"activities", "parties", "flows", "value_streams"}`; every list in a fixed order."""
+    """`{"step_noun", "activities", "parties", "flows", "value_streams"}`; every list in a
+    fixed order."""
     return {
+        "step_noun": model.step_noun,
         "activities": [_activity(a) for a in model.activities],
         "parties": [_party(p) for p in model.parties],
         "flows": [_flow(f) for f in all_flows(model)],
         "value_streams": [_stream(s) for s in model.value_streams],
     }
+
+
+def merged_items(model: Model) -> list[str]:
+    """One line per item stated in several notes and kept once (`check --verbose`)."""
+    return [
+        f"{r}: merged into {activity.name}'s {item.direction} '{item.artifact}' "
+        f"({item.source}): '{r.text}'"
+        for activity in model.activities
+        for item in (*activity.inputs, *activity.outputs)
+        for r in item.also
+    ]

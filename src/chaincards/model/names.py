@@ -27,7 +27,10 @@ STAKEHOLDER_NOUNS = frozenset(
     sponsor stakeholder regulator auditor body board committee council team department office
     authority agency government manager owner executive employee staff investor shareholder
     public community organization organisation member leadership buyer seller party requester
-    requestor beneficiary citizen patient student""".split()
+    requestor beneficiary citizen patient student plaintiff defendant claimant respondent
+    appellant court judge jury clerk witness counsel lawyer attorney solicitor barrister expert
+    employer dealer merchant retailer wholesaler distributor manufacturer farmer doctor nurse
+    physician pharmacist teacher lecturer bank insurer lender tenant landlord applicant""".split()
 )
 # Modifiers that do not change who the party is (`internal and external customers` = customers).
 PARTY_MODIFIERS = frozenset(
@@ -143,11 +146,33 @@ def singular(word: str) -> str:
     return word
 
 
+# Suffixes a light stemmer removes, longest first; what is left must keep this many letters.
+_SUFFIXES = ("ments", "ment", "ings", "ing", "ions", "ion", "ers", "ors", "er", "or", "ed")
+_MIN_STEM = 4
+
+
+@lru_cache(maxsize=1 << 16)
+def stem(word: str) -> str:
+    """A light English stem, enough to fold the forms learners mix up: `marketing`/`market`,
+    `supported`/`support`, `inspection`/`inspector`/`inspect`, `improvement`/`improve`,
+    `drilling`/`drill`, `planned`/`plan`. Short words are left alone (`user`, `order`)."""
+    word = singular(word)
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM - 1:
+            rest = word[: -len(suffix)]
+            if len(rest) >= 3 and rest[-1] == rest[-2] and rest[-1] not in "aeiousl":
+                rest = rest[:-1]  # `planning` → `plann` → `plan`
+            if len(rest) >= _MIN_STEM - 1:
+                word = rest
+                break
+    return word[:-1] if len(word) > _MIN_STEM and word.endswith("e") else word
+
+
 @lru_cache(maxsize=1 << 16)  # a broadcast's artifact is compared once per activity pair
 def content_words(text: str) -> frozenset[str]:
-    """The words that carry an artifact's meaning: stop words dropped, singular, case-folded."""
+    """The words that carry an artifact's meaning: stop words dropped, stemmed, case-folded."""
     words = re.findall(r"[^\W_]+(?:['’][^\W_]+)?", unicodedata.normalize("NFKC", text))
-    return frozenset(singular(w) for w in words if w.casefold() not in STOP_WORDS)
+    return frozenset(stem(w) for w in words if w.casefold() not in STOP_WORDS)
 
 
 def is_stakeholder(word: str) -> bool:
@@ -195,6 +220,10 @@ class Names(Protocol):
 
     def starts_any(self, word: str) -> bool: ...
 
+    def by_prefix(self, key: Key) -> set[str]: ...
+
+    def by_words(self, stems: frozenset[str]) -> set[str]: ...
+
 
 class NameIndex:
     """Known names by key, with longest-match lookup over token sequences.
@@ -207,6 +236,7 @@ class NameIndex:
         self._exact: dict[Key, str] = {}
         self._longest: dict[str, int] = {}  # first token → length of the longest name it starts
         self._prefixes: dict[Key, set[str]] = {}  # proper prefix → names it starts
+        self._words: dict[str, set[str]] = {}  # stem of any word of a name → names
 
     def add(self, key: Key, value: str) -> None:
         if not key or key in self._exact:
@@ -215,6 +245,9 @@ class NameIndex:
         self._longest[key[0]] = max(self._longest.get(key[0], 0), len(key))
         for size in range(1, len(key)):
             self._prefixes.setdefault(key[:size], set()).add(value)
+        for word in key:
+            if word not in STOP_WORDS and word.isalpha():
+                self._words.setdefault(stem(word), set()).add(value)
 
     def __eq__(self, other: object) -> bool:
         # Everything else is derived from the exact names, so they decide every lookup.
@@ -245,6 +278,17 @@ class NameIndex:
 
     def starts_any(self, word: str) -> bool:
         return word in self._longest
+
+    def by_words(self, stems: frozenset[str]) -> set[str]:
+        """Values whose name has a word of each stem (`{inspect}` → the step also called
+        `Inspection`, `{motion}` → `Pretrial motions`)."""
+        found: set[str] | None = None
+        for word_stem in stems:
+            names = self._words.get(word_stem, set())
+            found = set(names) if found is None else found & names
+            if not found:
+                return set()
+        return found or set()
 
 
 def dedupe(names: Iterable[str]) -> list[str]:

@@ -16,7 +16,7 @@ from chaincards.model.counterparts import Resolution, Resolver
 from chaincards.model.names import Key, Names
 
 # What one lookup asked and got: ("get", key, answer), ("longest", (norms, start), answer),
-# ("starts_any", word, answer).
+# ("starts_any", word, answer), ("by_prefix", key, names), ("by_words", stems, names).
 Asked = tuple[str, object, object]
 ResolutionKey = tuple[str, tuple[Link, ...]]  # item text, its links
 # Resolutions of one item, newest first: the lookups each made, and the resolution. One build
@@ -60,6 +60,16 @@ class _AskedNames:
         self.asked.append(("starts_any", word, answer))
         return answer
 
+    def by_prefix(self, key: Key) -> set[str]:
+        answer = self._names.by_prefix(key)
+        self.asked.append(("by_prefix", key, frozenset(answer)))
+        return answer
+
+    def by_words(self, stems: frozenset[str]) -> set[str]:
+        answer = self._names.by_words(stems)
+        self.asked.append(("by_words", stems, frozenset(answer)))
+        return answer
+
 
 def _same_answers(names: Names, asked: tuple[Asked, ...]) -> bool:
     for question, about, answer in asked:
@@ -68,8 +78,12 @@ def _same_answers(names: Names, asked: tuple[Asked, ...]) -> bool:
         elif question == "longest":
             norms, start = about  # type: ignore[misc]
             now = names.longest(norms, start)
-        else:
+        elif question == "starts_any":
             now = names.starts_any(about)  # type: ignore[arg-type]
+        elif question == "by_prefix":
+            now = frozenset(names.by_prefix(about))  # type: ignore[arg-type]
+        else:
+            now = frozenset(names.by_words(about))  # type: ignore[arg-type]
         if now != answer:
             return False
     return True

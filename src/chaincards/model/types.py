@@ -14,7 +14,8 @@ from chaincards.document import Link
 from chaincards.model.names import name_key
 
 Direction = Literal["input", "output"]
-CounterpartKind = Literal["activity", "party", "all"]
+# "group": an unnamed group (`other design steps`), only while an item is read; never in a model.
+CounterpartKind = Literal["activity", "party", "all", "group"]
 ALL = "*"  # the counterpart "every activity" (`from all value chain activities`)
 
 
@@ -25,6 +26,13 @@ class Source:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True, order=True)
+class Restated(Source):
+    """Another place that states an item already kept, with its own wording."""
+
+    text: str = ""
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,8 @@ class Item:
     path: str
     line: int
     links: tuple[Link, ...] = ()
-    also: tuple[Source, ...] = ()  # other notes stating the same item (merged duplicates)
+    also: tuple[Restated, ...] = ()  # other notes stating the same item (merged: merge.py)
+    groups: tuple[str, ...] = ()  # unnamed groups it names instead (`other design steps`)
 
     @property
     def source(self) -> Source:
@@ -74,6 +83,7 @@ class Activity:
     home_line: int
     declared: bool  # has its own note or chapter section (False: only linked from lists)
     own_note: bool  # home_path is the activity's own note
+    kind: str = ""  # the noun its notes use for it: `activity`, `process`, `stage`, …
 
     @property
     def has_lists(self) -> bool:
@@ -115,10 +125,24 @@ class Flow:
 
 @dataclass(frozen=True)
 class ValueStream:
-    name: str
+    """A stated sequence of steps (a value stream, pathway, route, pipeline, …)."""
+
+    name: str  # as the notes call it, "" when unnamed
     steps: tuple[str, ...]  # activity names
     path: str
     line: int
+    kind: str = "sequence"  # the notes' word for it: `value stream`, `pathway`, `route`, …
+
+
+@dataclass(frozen=True)
+class LeftOut:
+    """A stated sequence left out because one of its steps names no activity."""
+
+    path: str
+    line: int
+    name: str
+    kind: str  # `value stream`, `pathway`, …
+    step: str  # the first step that names nothing, as written
 
 
 @dataclass(frozen=True)
@@ -127,6 +151,8 @@ class Model:
     parties: tuple[Party, ...]
     flows: tuple[Flow, ...]
     value_streams: tuple[ValueStream, ...]
+    step_noun: str = "step"  # what the notes call their steps, the most common activity kind
+    left_out: tuple[LeftOut, ...] = ()  # stated sequences with a step that names nothing
 
     def activity(self, name: str) -> Activity | None:
         """The activity called `name` or one of its aliases, however and/or/&/slash are written."""
