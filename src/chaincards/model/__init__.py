@@ -25,20 +25,14 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from chaincards.document import ListItem, ParsedNote
-from chaincards.model.activities import (
-    Declaration,
-    Entry,
-    Purpose,
-    Registry,
-    declarations,
-    takeaway_purposes,
-)
+from chaincards.model.activities import Declaration, Purpose, declarations, takeaway_purposes
 from chaincards.model.checks import check_model
 from chaincards.model.counterparts import Resolution, Resolver, strip_period
 from chaincards.model.export import model_to_json
 from chaincards.model.flows import build_flows
 from chaincards.model.merge import absorb, same_fact, who_of
 from chaincards.model.names import NameIndex, dedupe, party_key
+from chaincards.model.registry import Entry, Registry
 from chaincards.model.remembered import RememberedResolutions, RememberingResolver
 from chaincards.model.streams import find_value_streams
 from chaincards.model.types import (
