@@ -37,4 +37,3 @@ def test_build_prints_what_check_prints(vault: Path, tmp_path: Path) -> None:
     assert f"0 error(s), {len(warnings)} warning(s)" in built.stderr
     quiet = runner.invoke(app, ["build", str(vault), "--out", str(out), "-q"])
     assert quiet.stderr == ""
-

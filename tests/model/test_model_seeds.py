@@ -163,3 +163,25 @@ def test_all_seeds_together() -> None:
 def test_prose_seeds_alone_give_no_activities() -> None:
     model = build_model(seeds(TRANSCRIPT, ARTICLE))
     assert model.activities == () and all_flows(model) == [] and model.value_streams == ()
+
+
+def test_one_fact_once_across_the_activity_note_and_the_chapter() -> None:
+    """The activity note lists 13 inputs of Engage and the chapter 14 in other words; merged,
+    Engage has 14 (the note's `Improvement initiatives & Status reports` is the chapter's
+    `Improvement status reports`; `Improvements initiatives and plans` shares too few words)."""
+    model = build_model(seeds(ENGAGE_NOTE, CHAPTER))
+    engage = model.activity("Engage")
+    assert engage is not None
+    assert len(engage.inputs) == 14
+    by_artifact = {i.artifact: i for i in engage.inputs}
+    combined = by_artifact["Improvement initiatives & Status reports"]
+    assert [r.text for r in combined.also] == ["Improvement status reports from improve"]
+    assert [r.text for r in by_artifact["Marketing opportunities"].also] == [
+        "Market opportunities from current and potential customers"
+    ]
+    supported = by_artifact["Information on completion of user supported tasks"]
+    assert [r.path[:3] for r in supported.also] == [CHAPTER]
+    # Every chapter item is either merged into one of the note's or kept, never lost.
+    chapter_items = sum(1 for i in engage.inputs if i.path.startswith(CHAPTER))
+    merged = sum(len(i.also) for i in engage.inputs)
+    assert chapter_items + merged == 14
