@@ -36,21 +36,28 @@ _WORD = re.compile(r"[^\s,;&]+|[,&]")  # `NAD+`, `Rule 12`, `H2O`: words as writ
 _EDGE = " \t,;:-–—"
 
 
+def _maybe_residue(word: str) -> bool:
+    return (
+        word in _PARTICLES
+        or word in _JOINERS
+        or word in _TRANSFER_VERBS
+        or _generic_participle(word)
+    )
+
+
 def _generic_participle(word: str) -> bool:
     return len(word) >= 5 and word.endswith("ed") and not word.endswith("eed")
 
 
 def strip_residue(artifact: str) -> str:
     """`Solvent, recovered and reused` → `Solvent`; `Scrap returned back` → `Scrap`."""
+    last = artifact.rstrip(_EDGE).rsplit(None, 1)[-1:]
+    if not last or not _maybe_residue(last[0].casefold()):
+        return artifact.strip(_EDGE)  # the common case: a noun at the end
     words = list(_WORD.finditer(artifact))
     folded = [w.group().casefold() for w in words]
     end = len(words)
-    while end > 1 and (
-        folded[end - 1] in _PARTICLES
-        or folded[end - 1] in _JOINERS
-        or folded[end - 1] in _TRANSFER_VERBS
-        or _generic_participle(folded[end - 1])
-    ):
+    while end > 1 and _maybe_residue(folded[end - 1]):
         end -= 1
     run = folded[end:]
     after_comma = bool(run) and run[0] == ","

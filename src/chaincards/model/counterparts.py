@@ -38,7 +38,14 @@ from pathlib import PurePosixPath
 
 from chaincards.document import Link
 from chaincards.model.artifacts import is_bare, strip_residue
-from chaincards.model.groups import QUANTIFIERS, broadcast, coordinated_party, group_end, skip_kind
+from chaincards.model.groups import (
+    QUANTIFIERS,
+    VAGUE,
+    broadcast,
+    coordinated_party,
+    group_end,
+    skip_kind,
+)
 from chaincards.model.names import (
     CONNECTOR,
     KIND_PLURALS,
@@ -87,7 +94,12 @@ class _Chunk:
         return self.counterpart.known
 
     def settled(self, relation: str) -> bool:
-        return self.resolved or (self.placed and relation != "for")
+        return self.resolved or (self.placed and (relation != "for" or self.compound))
+
+    @property
+    def compound(self) -> bool:
+        """`for the package registry` names a recipient; `for the exam` a purpose."""
+        return len(self.counterpart.text.split()) >= 3
 
 
 @dataclass(frozen=True)
@@ -275,10 +287,13 @@ class Resolver:
             return _make(name, text, units, start, end, "activity"), end
         if end := group_end(units, norms, start):
             return _make("", text, units, start, end, "group"), end
-        if end := self._party(units, norms, start):
+        # After an article a step's own word wins over a person word: `for the inspector` is
+        # the step also called inspection, `from the developers` people.
+        short = self._short_form(norms, index, True) if index > start else None
+        if short is None and (end := self._party(units, norms, start)):
             phrase = text[units[start].start : units[end - 1].end]
             return _make(party_display(phrase), text, units, start, end, "party"), end
-        if short := self._short_form(norms, index, index > start):
+        if short := short or self._short_form(norms, index, False):
             end, name = short
             return _make(name, text, units, start, end, "activity"), end
         end = start
@@ -288,7 +303,12 @@ class Resolver:
         phrase = text[units[start].start : units[end - 1].end]
         counterpart = Counterpart("party", party_display(phrase), phrase, known=False)
         # Lower-case only: `the PMO` may be a step or party misspelt, which `check` reports.
-        placed = norms[start] == "the" and end - start <= _MAX_SHORT_WORDS + 1 and phrase.islower()
+        placed = (
+            norms[start] == "the"
+            and end - start <= _MAX_SHORT_WORDS + 1
+            and phrase.islower()
+            and not any(n in VAGUE for n in norms[start:end])
+        )
         return _Chunk(counterpart, placed=placed), end
 
     def _short_form(self, norms: list[str], start: int, article: bool) -> tuple[int, str] | None:
@@ -326,7 +346,7 @@ class Resolver:
         name = next((n for n in map(self.activities.get, keys) if n is not None), None)
         if name is not None:
             return _Chunk(Counterpart("activity", name, unit.raw, linked=True), target), end
-        if is_party_phrase(target):
+        if is_party_phrase(target, agents=False):
             return _Chunk(Counterpart("party", target, unit.raw, linked=True)), end
         if stop := broadcast(units, norms, start):  # `all [[Service Value Chain]] activities`
             return _make(ALL, text, units, start, stop, "all"), stop

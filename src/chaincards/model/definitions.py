@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 from chaincards.model.names import clean_activity_name, name_key
 
@@ -57,18 +58,24 @@ def _clean(alternative: str) -> list[str]:
     return found
 
 
+@lru_cache(maxsize=1 << 12)
+def _named_aside(name: str) -> re.Pattern[str]:
+    return re.compile(rf"\b{re.escape(name)}\s*\((?P<alt>[^()]{{1,80}})\)", re.I)
+
+
 def defined_aliases(texts: Iterable[str], names: Iterable[str]) -> list[str]:
     """Other names the texts give one of `names`: `Name (other name)`, `Name (also called X)`,
     and `also called X` / `also known as X` anywhere in the step's own definition."""
+    names = [n for n in names if n]
     keys = {name_key(n) for n in names}
-    patterns = [
-        re.compile(rf"\b{re.escape(n)}\s*\((?P<alt>[^()]{{1,80}})\)", re.I) for n in names if n
-    ]
     found: list[str] = []
     for text in texts:
-        for pattern in patterns:
-            for match in pattern.finditer(text):
-                found.extend(_clean(_ASIDE_LEAD.sub("", match.group("alt"))))
+        if "(" in text:
+            folded = text.casefold()
+            for name in names:
+                if name.casefold() in folded:
+                    for match in _named_aside(name).finditer(text):
+                        found.extend(_clean(_ASIDE_LEAD.sub("", match.group("alt"))))
         for match in _ALSO.finditer(text):
             found.extend(_clean(match.group("alt")))
     return [a for a in dict.fromkeys(found) if name_key(a) not in keys]

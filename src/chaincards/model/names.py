@@ -175,8 +175,17 @@ def content_words(text: str) -> frozenset[str]:
     return frozenset(stem(w) for w in words if w.casefold() not in STOP_WORDS)
 
 
-def is_stakeholder(word: str) -> bool:
-    return singular(word) in STAKEHOLDER_NOUNS
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian")
+_MIN_AGENT = 6
+
+
+def is_stakeholder(word: str, agents: bool = True) -> bool:
+    """A noun for people or organisations: a known one (`customer`, `court`, `sponsor`), or, in
+    plain text, an agent noun (`developers`, `on-call engineer`, `technician`)."""
+    single = singular(word)
+    if single in STAKEHOLDER_NOUNS:
+        return True
+    return agents and len(single) >= _MIN_AGENT and single.endswith(_AGENT_SUFFIXES)
 
 
 def _conjuncts(text: str) -> list[list[str]]:
@@ -190,10 +199,11 @@ def _conjuncts(text: str) -> list[list[str]]:
     return [part for part in parts if part]
 
 
-def is_party_phrase(text: str) -> bool:
-    """True when every coordinated part of the phrase ends in a stakeholder noun."""
+def is_party_phrase(text: str, agents: bool = True) -> bool:
+    """True when every coordinated part of the phrase ends in a stakeholder noun (a link's
+    target must name a known one: `[[Dispatcher]]` is a step the learner has not written yet)."""
     parts = _conjuncts(text)
-    return bool(parts) and all(is_stakeholder(part[-1]) for part in parts)
+    return bool(parts) and all(is_stakeholder(part[-1], agents) for part in parts)
 
 
 def party_display(text: str) -> str:

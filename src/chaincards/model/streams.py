@@ -48,6 +48,7 @@ _NAME_VERBS = re.compile(
 )
 _NAME_LEAD = re.compile(r"^(?:example|e\.g\.|for example|eg|the|first(?:ly)?)\s*[:,]?\s*", re.I)
 _EDGE = " \t.,;:!?()[]\"'“”"
+_FIRST = re.compile(r"^(?:first(?:ly)?|to begin with|start(?:ing)? with|begin with)[,:]?\s+", re.I)
 _MAX_STEP_WORDS = 6
 
 
@@ -143,6 +144,7 @@ def _stated(sentence: str, steps: Steps) -> _Read | None:
         if len(parts) < 2 or (separator is _THEN and len(parts) < 3):
             return None
         before, first = _head(parts[0], steps)
+        first = _FIRST.sub("", first.strip())  # `first code review, then build, …`
         texts = [first, *parts[1:-1], _tail_text(parts[-1], steps)]
         texts = [t.strip(_EDGE) for t in texts]
         if separator is _THEN and any(len(t.split()) > _MAX_STEP_WORDS for t in texts):
@@ -188,9 +190,14 @@ def _dashed(sentence: str, steps: Steps) -> list[_Read]:
     return found
 
 
+_MARKS = ("->", "=>", "→", "⇒", "⟶", "➝", "➔", "➜", "-", "–", "—", "then", "finally", "order")
+
+
 def chains(text: str, steps: Steps) -> list[_Read]:
     """Every chain stated in `text`, each sentence (or `;` part) read on its own."""
     found: list[_Read] = []
+    if not any(mark in text for mark in _MARKS):
+        return found  # most prose states no sequence: skip the sentence splitting
     for sentence in _SENTENCE.split(text):
         stated = _stated(sentence, steps)
         if stated is not None:
