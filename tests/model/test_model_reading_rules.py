@@ -107,6 +107,25 @@ def test_places_and_people_outside_the_chain_are_parties(text: str, party: str) 
     assert resolution.counterparts[0].known
 
 
+@pytest.mark.parametrize(
+    ("text", "party"),
+    [
+        ("Source code changes from developers", "developers"),
+        ("Pages and alerts for the on-call engineer", "on-call engineer"),
+        ("Published packages for the package registry", "package registry"),
+        ("Lab results for the technician", "technician"),
+    ],
+)
+def test_people_by_their_agent_noun_and_compound_recipients(text: str, party: str) -> None:
+    resolution = read(text, "Build", "Code review")
+    assert ends(resolution) == [("party", party)]
+
+
+def test_a_link_to_a_missing_note_is_a_step_even_with_an_agent_noun_name() -> None:
+    resolution = read("Orders for [[Dispatcher]]", "Packing")
+    assert ends(resolution) == [("activity", "Dispatcher")]
+
+
 def test_for_the_something_is_a_purpose_not_a_party() -> None:
     resolution = read("Revision notes for the exam", "Glycolysis")
     assert resolution.counterparts == ()
@@ -265,6 +284,7 @@ def test_a_sequence_with_an_unknown_step_is_left_out_with_a_warning() -> None:
     "line",
     [
         "First survey, then drill, then extract, then QC",
+        "Exploration route: first survey, then drill, then extract, then QC.",
         "Upstream: survey → drill → extract → QC",
         "The upstream steps, in order: survey, drilling, extraction and quality control",
     ],
