@@ -94,6 +94,9 @@ def test_content_words_drop_stop_words_and_fold_number() -> None:
         (("drilling", "drill", "drilled"), True),
         (("planning", "planned", "plan"), True),
         (("improvement", "improve", "improvements"), True),
+        (("loaves", "loaf"), True),
+        (("shelves", "shelf"), True),
+        (("valves", "valve"), True),
         (("user", "use"), False),  # short words keep their endings
         (("order", "ore"), False),
     ],

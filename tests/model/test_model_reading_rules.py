@@ -85,6 +85,28 @@ def test_plain_text_counterparts(text: str, names: tuple[str, ...], expected: st
     assert [c.name for c in resolution.counterparts] == [expected or names[0]]
 
 
+def test_a_link_to_a_section_of_a_chapter_names_that_step_not_the_chapter() -> None:
+    """The chapter note is no step: linking one of its sections must not make it one."""
+    chapter = (
+        NoteBuilder("Lectures/Bread.md")
+        .h(2, "Step 3 – Dividing")
+        .p("Dividing: Input")
+        .ul("Dough from mixing")
+        .h(2, "Step 4 – Baking")
+        .p("Baking: Input")
+        .ul("Dough pieces from dividing")
+        .build()
+    )
+    own = activity_note(
+        "Baking", ["Shaped dough pieces from [[Bread#Step 3 – Dividing|dividing]]"], []
+    )
+    model = build_model([chapter, own])
+    assert sorted(a.name for a in model.activities) == ["Baking", "Step 3 – Dividing"]
+    baking = model.activity("Baking")
+    assert baking is not None
+    assert [c.name for c in baking.inputs[0].counterparts] == ["Step 3 – Dividing"]
+
+
 def test_a_heading_link_names_the_section_step() -> None:
     resolution = read(
         "Evidence for [[#Phase 3: Pretrial motions|summary judgement]]", "Pretrial motions"

@@ -342,7 +342,12 @@ class Resolver:
         # `[[#Phase 2: Discovery|discovery]]`, `[[Chapter 4#4.3 Casting Process]]`: a heading
         # link names the section's step.
         heading = link.anchor if link.anchor and not link.anchor.startswith(("^", "page=")) else ""
-        keys = [*match_keys(target), *match_keys(heading), *match_keys(link.display)]
+        # The heading first: `[[Chapter 5#Step 3 – Dividing]]` names the step, not the chapter;
+        # `[[Plan#Purpose]]` names no step by its heading, so Plan by its target.
+        keys = [*match_keys(target), *match_keys(link.display)]
+        if name := next((n for n in map(self.activities.get, match_keys(heading)) if n), None):
+            # Named by its heading: the note linked to is not the step (nor a new one).
+            return _Chunk(Counterpart("activity", name, unit.raw, linked=True), heading), end
         name = next((n for n in map(self.activities.get, keys) if n is not None), None)
         if name is not None:
             return _Chunk(Counterpart("activity", name, unit.raw, linked=True), target), end

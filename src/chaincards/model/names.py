@@ -165,6 +165,10 @@ def stem(word: str) -> str:
             if len(rest) >= _MIN_STEM - 1:
                 word = rest
                 break
+    if word.endswith("fe") and len(word) >= _MIN_STEM:
+        word = word[:-2] + "ve"  # `knife` as `knives` has it
+    elif word.endswith("f") and not word.endswith("ff") and len(word) >= _MIN_STEM:
+        word = word[:-1] + "v"  # `loaf`/`loaves`, `shelf`/`shelves`
     return word[:-1] if len(word) > _MIN_STEM and word.endswith("e") else word
 
 
