@@ -37,3 +37,18 @@ def test_build_prints_what_check_prints(vault: Path, tmp_path: Path) -> None:
     assert f"0 error(s), {len(warnings)} warning(s)" in built.stderr
     quiet = runner.invoke(app, ["build", str(vault), "--out", str(out), "-q"])
     assert quiet.stderr == ""
+
+
+def test_check_verbose_lists_what_was_merged() -> None:
+    """The steelworks chapter restates Rolling's lists in other words: one item each, and
+    `check --verbose` says which line went into which."""
+    vault = FIXTURES / "steelworks"
+    quiet = CliRunner().invoke(app, ["check", str(vault)])
+    loud = CliRunner().invoke(app, ["check", str(vault), "--verbose"])
+    merged = [line for line in loud.stderr.splitlines() if ": merged into " in line]
+    assert not any(": merged into " in line for line in quiet.stderr.splitlines())
+    assert "Chapters/4 Steel production.md:55: merged into Rolling's input 'Slabs' " in "\n".join(
+        merged
+    )
+    assert all(re.match(r"^[^:]+\.md:\d+: merged into ", line) for line in merged)
+    assert loud.exit_code == quiet.exit_code

@@ -30,7 +30,7 @@ from chaincards.model.checks import check_model
 from chaincards.model.counterparts import Resolution, Resolver, strip_period
 from chaincards.model.export import model_to_json
 from chaincards.model.flows import build_flows
-from chaincards.model.merge import absorb, same_fact, who_of
+from chaincards.model.merge import one_fact_once
 from chaincards.model.names import NameIndex, dedupe, party_key
 from chaincards.model.registry import Entry, Registry
 from chaincards.model.remembered import RememberedResolutions, RememberingResolver
@@ -114,40 +114,22 @@ def _item(
     )
 
 
-def _merge_items(items: list[Item], parties: _Parties) -> tuple[Item, ...]:
-    """Party names made canonical, and each fact once: see `merge.same_fact`."""
-    kept: list[Item] = []
-    by_who: dict[object, list[int]] = {}  # counterpart → kept items naming it
-    unattributed: list[int] = []  # kept items naming no one
-    for item in items:
-        counterparts = tuple(
-            dict.fromkeys(
-                Counterpart(c.kind, parties.canonical(c.name), c.text, c.linked, c.known)
-                if c.kind == "party"
-                else c
-                for c in item.counterparts
-            )
+def _canonical_parties(items: list[Item], parties: _Parties) -> list[Item]:
+    """Each party under the one name the vault uses for it."""
+    return [
+        replace(
+            item,
+            counterparts=tuple(
+                dict.fromkeys(
+                    Counterpart(c.kind, parties.canonical(c.name), c.text, c.linked, c.known)
+                    if c.kind == "party"
+                    else c
+                    for c in item.counterparts
+                )
+            ),
         )
-        item = replace(item, counterparts=counterparts)
-        who = who_of(item)
-        # An item naming no one may be any kept item's fact; otherwise only those naming the
-        # same counterparts, or no one, can be.
-        near = (
-            range(len(kept))
-            if not who
-            else {*unattributed, *(i for w in who for i in by_who.get(w, ()))}
-        )
-        match = same_fact(item, [(i, kept[i]) for i in sorted(set(near))])
-        if match is not None:
-            kept[match] = absorb(kept[match], item)
-            continue
-        kept.append(item)
-        if who:
-            for w in who:
-                by_who.setdefault(w, []).append(len(kept) - 1)
-        else:
-            unattributed.append(len(kept) - 1)
-    return tuple(kept)
+        for item in items
+    ]
 
 
 def _purpose(entry: Entry, takeaways: dict[str, Purpose]) -> Purpose | None:
@@ -239,8 +221,8 @@ def build_model(
     activities = tuple(
         _activity(
             entry,
-            _merge_items(inputs, parties),
-            _merge_items(outputs, parties),
+            one_fact_once(_canonical_parties(inputs, parties)),
+            one_fact_once(_canonical_parties(outputs, parties)),
             _purpose(entry, takeaways),
         )
         for entry, inputs, outputs in resolved

@@ -29,6 +29,32 @@ from chaincards.model.types import Item, Restated
 Who = tuple[str, str]
 
 
+def one_fact_once(items: list[Item]) -> tuple[Item, ...]:
+    """The items of one list of one activity, in order, each fact kept once (see above)."""
+    kept: list[Item] = []
+    by_who: dict[Who, list[int]] = {}  # counterpart → kept items naming it
+    unattributed: list[int] = []  # kept items naming no one
+    for item in items:
+        who = who_of(item)
+        # An item naming no one may state any kept item's fact; one naming someone only the
+        # facts of items naming the same, or no one.
+        near = (
+            range(len(kept))
+            if not who
+            else sorted({*unattributed, *(i for w in who for i in by_who.get(w, ()))})
+        )
+        match = same_fact(item, [(i, kept[i]) for i in near])
+        if match is not None:
+            kept[match] = absorb(kept[match], item)
+            continue
+        kept.append(item)
+        for w in who:
+            by_who.setdefault(w, []).append(len(kept) - 1)
+        if not who:
+            unattributed.append(len(kept) - 1)
+    return tuple(kept)
+
+
 def who_of(item: Item) -> frozenset[Who]:
     """Who an item names, comparable across spellings: activities by name, `*`, and each part of
     a party (`customers and users` names customers and users)."""
