@@ -22,6 +22,8 @@ from chaincards.document import (
     ParsedNote,
     SourceNote,
 )
+from chaincards.model.counterparts import Resolution, Resolver, strip_period
+from chaincards.model.names import NameIndex, name_key
 from chaincards.parse import parse_note
 
 _WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
@@ -127,3 +129,23 @@ def parse_folder(folder: Path, pattern: str = "*.md") -> list[ParsedNote]:
         rel = file.relative_to(folder).as_posix()
         notes.append(parse_text(rel, file.read_text(encoding="utf-8")))
     return notes
+
+
+def name_resolver(names: tuple[str, ...], aliases: dict[str, str] | None = None) -> Resolver:
+    """A resolver that knows these activity names (and aliases, alias → name)."""
+    index = NameIndex()
+    for name in names:
+        index.add(name_key(name), name)
+    for alias, name in (aliases or {}).items():
+        index.add(name_key(alias), name)
+    return Resolver(index)
+
+
+def resolve_among(text: str, names: tuple[str, ...]) -> Resolution:
+    """How an item written with `[[links]]` reads when these activities are known."""
+    plain, links = inline(text)
+    return name_resolver(names).resolve(strip_period(plain), links)
+
+
+def counterpart_kinds(resolution: Resolution) -> list[tuple[str, str]]:
+    return [(c.kind, c.name) for c in resolution.counterparts]

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from model_helpers import inline
+from model_helpers import counterpart_kinds, inline, name_resolver, resolve_among
 
 from chaincards.model.counterparts import Resolution, Resolver, relation_reads, strip_period
-from chaincards.model.names import NameIndex, name_key
 
 ACTIVITIES = (
     "Plan",
@@ -19,21 +18,14 @@ ACTIVITIES = (
 
 
 def resolver(*names: str, aliases: dict[str, str] | None = None) -> Resolver:
-    index = NameIndex()
-    for name in names or ACTIVITIES:
-        index.add(name_key(name), name)
-    for alias, name in (aliases or {}).items():
-        index.add(name_key(alias), name)
-    return Resolver(index)
+    return name_resolver(names or ACTIVITIES, aliases)
 
 
 def resolve(text: str, *names: str) -> Resolution:
-    plain, links = inline(text)
-    return resolver(*names).resolve(strip_period(plain), links)
+    return resolve_among(text, names or ACTIVITIES)
 
 
-def kinds(resolution: Resolution) -> list[tuple[str, str]]:
-    return [(c.kind, c.name) for c in resolution.counterparts]
+kinds = counterpart_kinds
 
 
 @pytest.mark.parametrize(

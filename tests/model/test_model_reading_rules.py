@@ -3,30 +3,20 @@
 from __future__ import annotations
 
 import pytest
-from model_helpers import NoteBuilder, activity_note, inline
+from model_helpers import NoteBuilder, activity_note, counterpart_kinds, resolve_among
 
 from chaincards.document import ParsedNote
 from chaincards.model import build_model, check_model
 from chaincards.model.artifacts import strip_residue
-from chaincards.model.counterparts import Resolution, Resolver, strip_period
+from chaincards.model.counterparts import Resolution
 from chaincards.model.definitions import defined_aliases, kind_noun, plural
-from chaincards.model.names import NameIndex, name_key
-
-
-def resolver(*names: str) -> Resolver:
-    index = NameIndex()
-    for name in names:
-        index.add(name_key(name), name)
-    return Resolver(index)
 
 
 def read(text: str, *names: str) -> Resolution:
-    plain, links = inline(text)
-    return resolver(*names).resolve(strip_period(plain), links)
+    return resolve_among(text, names)
 
 
-def ends(resolution: Resolution) -> list[tuple[str, str]]:
-    return [(c.kind, c.name) for c in resolution.counterparts]
+ends = counterpart_kinds
 
 
 # -- 1. every counterpart in an item ----------------------------------------------------------
