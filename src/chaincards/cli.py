@@ -36,7 +36,7 @@ from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
 from chaincards.model.export import merged_items
 from chaincards.parallel import default_jobs
-from chaincards.pipeline import check_vault
+from chaincards.pipeline import compile_parsed
 from chaincards.reports import model_tree, print_diagnostics, settings_table
 from chaincards.vault import UsageError, vault_root_for
 
@@ -198,21 +198,27 @@ def check(
     ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Check the notes and the chain they describe (exit 1: errors, or warnings with --strict)."""
+    """Check the notes, the chain they describe and the cards a build would write (exit 1:
+    errors, or warnings with --strict)."""
     targets = note_targets(paths)
     settings = settings_for(targets, None, include, exclude, None, None, None, strict)
     strict = settings["strict"]
     parsed = read_parsed(targets, settings)
-    built, found = check_vault(parsed, settings["default-deck"])
-    diagnostics = sorted(set(parsed.diagnostics + found))
+    compiled = compile_parsed(parsed, settings["default-deck"], tuple(settings["cards"]))
+    diagnostics = sorted(set(compiled.diagnostics))
     if as_json:
-        payload = {"diagnostics": [d.to_json() for d in diagnostics]}
+        payload = {
+            "diagnostics": [d.to_json() for d in diagnostics],
+            "cards": compiled.quality.to_json(),
+        }
         typer.echo(json.dumps(payload, indent=2, ensure_ascii=False))
     else:
-        print_diagnostics(stderr_console(), diagnostics)
+        console = stderr_console()
+        print_diagnostics(console, diagnostics)
+        console.print(compiled.quality.budget_line(), markup=False, highlight=False, soft_wrap=True)
         if verbose:
-            for line in merged_items(built):
-                stderr_console().print(line, markup=False, highlight=False, soft_wrap=True)
+            for line in merged_items(compiled.model):
+                console.print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(exit_code(diagnostics, strict=strict))
 
 

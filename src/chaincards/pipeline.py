@@ -18,9 +18,8 @@ from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
 from chaincards.cards.carryover import carry_guids
 from chaincards.cards.generate import CARD_KINDS, all_cards
-from chaincards.cards.guid import normalise_key
 from chaincards.cards.memo import CardMemo
-from chaincards.cards.quality import QualityReport, quality_report
+from chaincards.cards.quality import QualityReport, screen
 from chaincards.decks import deck_for, valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
@@ -113,35 +112,6 @@ def read_vault(
     return parse_vault(load_vault(paths, include, skip, exclude), cache, jobs, progress)
 
 
-def drop_duplicate_fronts(
-    cards: list[CardNote], diagnostics: list[Diagnostic]
-) -> tuple[list[CardNote], int]:
-    """One card per front within a deck: a learner cannot answer two cards that ask the same.
-
-    The first card in source order wins; the others are reported and left out.
-    """
-    kept: list[CardNote] = []
-    fronts: dict[tuple[str, str, str], CardNote] = {}
-    guids: dict[str, CardNote] = {}
-    for card in cards:
-        key = (card.deck, card.shape, normalise_key(card.front))
-        first = fronts.get(key) or guids.get(card.guid)
-        if first is not None:
-            path, _, line = card.origin.rpartition(":")
-            diagnostics.append(
-                warning(
-                    path,
-                    int(line or 1),
-                    f"duplicate card in deck {card.deck!r} (same as {first.origin}); skipped",
-                )
-            )
-            continue
-        fronts[key] = card
-        guids[card.guid] = card
-        kept.append(card)
-    return kept, len(cards) - len(kept)
-
-
 def compile_vault(
     paths: list[Path],
     include: tuple[str, ...] = DEFAULT_INCLUDE,
@@ -172,8 +142,8 @@ def compile_parsed(
     mtimes = parsed.vault.index.mtimes
     cards, problems = all_cards(parsed.notes, model, deck, kinds, mtimes, memo)
     problems += vault_warnings(parsed.notes, parsed.vault, model, deck)
-    cards, suppressed = drop_duplicate_fronts(cards, problems)
-    quality = quality_report(cards, suppressed, memo.self_answering)
+    cards, quality, screened = screen(cards, memo.self_answering)
+    problems += screened
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
 
 

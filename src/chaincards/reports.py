@@ -54,8 +54,7 @@ def build_summary(result: BuildResult, list_changes: bool = False) -> Group:
             )
     lines += [
         f"{len(result.packages)} package(s), {errors} error(s), {warnings} warning(s)",
-        f"card quality: {quality.suppressed_duplicates} duplicate(s) suppressed, "
-        f"{len(quality.self_answering)} front(s) showing their own answer",
+        quality.budget_line(),
     ]
     return Group(*lines)
 

@@ -80,5 +80,5 @@ def test_tiny_vault_builds_and_the_model_finds_every_activity(tmp_path: Path) ->
     assert {activity.name for activity in compilation.model.activities} == titles
     assert not [d for d in compilation.diagnostics if d.severity.value == "error"]
     kinds = {card.kind for card in compilation.cards}
-    assert {"callout", "inline", "tag", "purpose", "inputs", "outputs", "flows"} <= kinds
+    assert {"callout", "inline", "tag", "purpose", "flows"} <= kinds
     assert {card.shape for card in compilation.cards} == {"basic", "reverse", "cloze"}

@@ -1,6 +1,6 @@
-"""Input and output cards (chaincards.cards.lists): one item hidden per card, at most 8 neighbours
-shown around it, "(N more not shown)" for the rest, neighbours that contain the hidden words left
-out.
+"""List cards (chaincards.cards.lists): a question with many answers, or items naming no one, is one
+cloze per answer that hides it and shows every other answer of the same question (no window, no
+"(N more not shown)"); a sibling holding the hidden words shows them as "…".
 """
 
 from __future__ import annotations
@@ -13,15 +13,16 @@ import pytest
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import all_cards
-from chaincards.cards.lists import MAX_NEIGHBOURS, window
-from chaincards.cards.quality import gives_away_answer
+from chaincards.cards.guid import normalise_key
+from chaincards.cards.quality import gives_away_answer, screen
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import build_model
 from chaincards.parse import parse_note
+from model.model_helpers import activity_note
 
 MTIME = 1_700_000_000
 
-# Fourteen inputs with no words in common, so no neighbour is ever left out for containing another.
+# Fourteen items with no words in common, so no sibling is ever masked for containing another.
 FOURTEEN = [
     "Alpha reports",
     "Bravo budgets",
@@ -57,18 +58,20 @@ def activity(name: str, inputs: list[str], outputs: list[str], deck: str = "") -
 
 
 def list_cards(
-    *notes: ParsedNote, kinds: tuple[str, ...] = ("inputs", "outputs")
+    *notes: ParsedNote, kinds: tuple[str, ...] = ("flows", "inputs", "outputs")
 ) -> list[CardNote]:
+    """The list cards (clozes) all_cards makes of these notes."""
     cards, _ = all_cards(list(notes), build_model(notes), "Vault", kinds)
-    return cards
+    return [c for c in cards if c.shape == "cloze"]
 
 
 def plain(html: str) -> str:
+    html = re.sub(r"</?(?:b|i|span)\b[^>]*>", "", html)
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
 class Shown:
-    """What one list card shows: the hidden item, the visible neighbours, the tail."""
+    """What one list card shows: its head, its lines, the hidden answer and its siblings."""
 
     def __init__(self, card: CardNote) -> None:
         self.card = card
@@ -78,125 +81,249 @@ class Shown:
         assert [n for n, _ in hidden] == ["1"], card.front  # exactly one deletion, c1
         self.hidden = unescape(hidden[0][1])
         self.index = next(i for i, line in enumerate(self.lines) if "{{c1::" in line)
-        self.neighbours = [re.sub(r" [←→] .*$", "", x) for x in self.lines]
-        del self.neighbours[self.index]
-        tail = re.search(r"\((\d+) more not shown\)", card.front)
-        self.more = int(tail.group(1)) if tail else 0
+        self.siblings = [x for i, x in enumerate(self.lines) if i != self.index]
 
 
-@pytest.fixture(scope="module")
-def fourteen() -> list[Shown]:
-    cards = list_cards(activity("Plan", [f"{x} from [[Engage]]." for x in FOURTEEN], []))
+def shown(cards: list[CardNote]) -> list[Shown]:
     return [Shown(c) for c in cards]
 
 
-def test_fourteen_inputs_give_fourteen_cards_one_item_hidden_each(fourteen) -> None:
-    assert [s.hidden for s in fourteen] == FOURTEEN
-    assert {s.card.kind for s in fourteen} == {"inputs"}
-    assert {s.card.shape for s in fourteen} == {"cloze"}
-    assert all(s.header == "Inputs of Plan (14 in all):" for s in fourteen)
+def by_hidden(cards: list[CardNote]) -> dict[str, Shown]:
+    return {s.hidden: s for s in shown(cards)}
 
 
-def test_at_most_eight_neighbours_and_the_rest_counted(fourteen) -> None:
-    for shown in fourteen:
-        assert len(shown.neighbours) == MAX_NEIGHBOURS == 8
-        assert shown.more == 14 - 9
-        assert "(5 more not shown)" in shown.card.front
+# --- every other answer shown --------------------------------------------------------------
+
+CUSTOMERS = [
+    "Detailed requirements",
+    "Feedback and requests",
+    "Change requests",
+    "Contract terms",
+]
 
 
-@pytest.mark.parametrize(
-    ("index", "first", "last"),
-    [(0, 0, 8), (1, 0, 8), (6, 2, 10), (7, 3, 11), (12, 5, 13), (13, 5, 13)],
-)
-def test_window_is_centred_and_slides_at_the_ends(fourteen, index, first, last) -> None:
-    shown = fourteen[index]
-    expected = [x for x in FOURTEEN[first : last + 1] if x != FOURTEEN[index]]
-    assert shown.neighbours == expected
-    assert shown.lines[shown.index].startswith("{{c1::" + FOURTEEN[index] + "}}")
+@pytest.fixture
+def customers() -> list[Shown]:
+    """Engage receives four things from customers (ITIL): too many for one card."""
+    engage = activity_note("Engage", [f"{x} from customers." for x in CUSTOMERS], [])
+    return shown(list_cards(engage))
 
 
-def test_neighbours_keep_list_order_and_show_where_items_come_from(fourteen) -> None:
-    assert fourteen[3].lines[0] == "Alpha reports ← Engage"
-    assert fourteen[3].lines[3] == "{{c1::Delta designs}} ← Engage"
+def test_each_answer_is_hidden_on_its_own_card(customers) -> None:
+    assert [s.hidden for s in customers] == CUSTOMERS
+    assert {s.card.kind for s in customers} == {"inputs"}
+    assert {s.card.back for s in customers} == {""}
+    assert [s.card.answers for s in customers] == [(x,) for x in CUSTOMERS]
+    assert all(s.header == "What Engage receives from customers:" for s in customers)
 
 
-@pytest.mark.parametrize(("index", "start", "stop"), [(0, 0, 9), (7, 3, 12), (13, 5, 14)])
-def test_window_function(index: int, start: int, stop: int) -> None:
-    assert window(list(range(14)), index) == range(start, stop)
+def test_every_other_answer_is_shown_in_the_notes_order(customers) -> None:
+    for index, card in enumerate(customers):
+        assert card.index == index
+        assert card.siblings == [x for x in CUSTOMERS if x != card.hidden]
+        assert card.lines[index] == "{{c1::" + CUSTOMERS[index] + "}}"
+        assert "more not shown" not in card.card.front
+        assert "cc-hint" not in card.card.front
 
 
-def test_window_of_a_short_list_is_the_whole_list() -> None:
-    assert window([1, 2, 3], 1) == range(0, 3)
-    assert window([1], 0) == range(0, 1)
-
-
-def test_a_short_list_shows_everything_and_no_tail() -> None:
-    cards = list_cards(
-        activity("Plan", ["Demands from customers.", "Budgets from [[Finance]]."], [])
-    )
+def test_fourteen_answers_show_all_thirteen_others() -> None:
+    cards = shown(list_cards(activity_note("Plan", [f"{x}." for x in FOURTEEN], [])))
+    assert [s.hidden for s in cards] == FOURTEEN
     for card in cards:
-        shown = Shown(card)
-        assert len(shown.neighbours) == 1
-        assert shown.more == 0
-        assert "more not shown" not in card.front
+        assert card.header == "Inputs of Plan:"
+        assert len(card.siblings) == 13
+        assert card.siblings == [x for x in FOURTEEN if x != card.hidden]
+        assert "more not shown" not in card.card.front
 
 
-def test_neighbours_containing_the_hidden_words_are_left_out() -> None:
-    outputs = [
-        "Service components for [[Deliver]].",
-        "Service components for [[Design]].",
-        "Knowledge about service components for all value chain activities.",
-        "Performance information for [[Improve]].",
-        "Contract requirements for customers.",
-    ]
-    cards = list_cards(activity("Build", [], outputs), kinds=("outputs",))
-    first = Shown(cards[0])
-    assert first.hidden == "Service components"
-    assert first.lines[0] == "{{c1::Service components}} → Deliver"
-    assert first.neighbours == ["Performance information", "Contract requirements"]
-    assert first.more == 2  # the two left out still count
-    assert first.header == "Outputs of Build (5 in all):"
-    # The longer item is hidden on its own card with the shorter ones in view: they do not
-    # contain its words, so they stay.
-    third = Shown(cards[2])
-    assert third.hidden == "Knowledge about service components"
-    assert "Service components" in third.neighbours
-    assert "→ all activities" in third.lines[third.index]
-    assert not any(gives_away_answer(c) for c in cards)
-
-
-def test_counterparts_are_shown_with_arrows() -> None:
-    cards = list_cards(
-        activity(
-            "Engage",
-            [
-                "Portfolio from [[Plan]].",
-                "Demands from customers.",
-                "Requirements from all activities.",
-            ],
-            ["Reports for customers and [[Plan]]."],
-        )
+def test_many_flows_between_two_steps_are_list_cards_of_the_pair() -> None:
+    cards = shown(
+        list_cards(activity_note("Plan", [f"{x} from [[Engage]]." for x in FOURTEEN], []))
     )
-    inputs = Shown(cards[0])
-    assert inputs.lines == [
-        "{{c1::Portfolio}} ← Plan",
-        "Demands ← customers",
-        "Requirements ← all activities",
+    assert [s.hidden for s in cards] == FOURTEEN
+    for card in cards:
+        assert card.header == "What Engage provides to Plan:"
+        assert "<b>Plan</b>" in card.card.front.split("<ul>")[0]
+        assert card.siblings == [x for x in FOURTEEN if x != card.hidden]
+        assert card.card.kind == "outputs"  # the source's outputs
+        assert "chaincards::activity::Engage" in card.card.tags
+
+
+def test_a_question_with_three_short_answers_has_no_list_cards() -> None:
+    engage = activity_note("Engage", [f"{x} from customers." for x in CUSTOMERS[:3]], [])
+    assert list_cards(engage) == []
+
+
+# --- items naming no one ---------------------------------------------------------------------
+
+
+def test_items_naming_no_one_are_shown_in_their_whole_list() -> None:
+    mill = activity_note(
+        "Mill",
+        [],
+        [
+            "Recipes for all stages.",
+            "Bran.",
+            "Sacks for customers.",
+            "Flour for [[Bake]].",
+            "Dust.",
+        ],
+    )
+    cards = list_cards(mill, activity_note("Bake", [], ["Loaves for customers."]))
+    found = by_hidden(cards)
+    assert sorted(found) == ["Bran", "Dust"]  # the others have questions of their own
+    bran = found["Bran"]
+    assert bran.header == "Outputs of Mill:"
+    assert bran.lines == [
+        "Recipes → every other step",
+        "{{c1::Bran}}",
+        "Sacks → customers",
+        "Flour → Bake",
+        "Dust",
     ]
-    [output] = [Shown(c) for c in cards if c.kind == "outputs"]
-    assert output.lines == ["{{c1::Reports}} → customers, Plan"]
+    assert found["Dust"].index == 4
+    assert {s.card.kind for s in found.values()} == {"outputs"}
+
+
+def test_every_other_step_in_a_list_uses_the_notes_noun() -> None:
+    purpose = "The purpose of the glycolysis stage is to split glucose."
+    note = activity_note("Glycolysis", [], ["ATP for all stages.", "Heat."], purpose=purpose)
+    [card] = shown(list_cards(note))
+    assert card.header == "Outputs of Glycolysis:"
+    assert card.lines == ["ATP → every other stage", "{{c1::Heat}}"]
+
+
+def test_a_lone_item_naming_no_one_is_still_asked() -> None:
+    [card] = shown(list_cards(activity_note("Bake", [], ["Loaves."])))
+    assert (card.header, card.lines) == ("Outputs of Bake:", ["{{c1::Loaves}}"])
+
+
+def test_the_hidden_line_is_the_items_own_even_when_another_has_its_words() -> None:
+    engage = activity_note("Engage", ["Feedback from customers.", "Budgets.", "Feedback."], [])
+    card = by_hidden(list_cards(engage))["Feedback"]
+    assert card.index == 2
+    assert card.lines == ["… ← customers", "Budgets", "{{c1::Feedback}}"]
+
+
+# --- nothing given away ----------------------------------------------------------------------
+
+
+def test_a_sibling_holding_the_hidden_words_shows_them_as_an_ellipsis() -> None:
+    outputs = [
+        "Service components.",
+        "Knowledge about service components.",
+        "Performance information.",
+        "Contract requirements.",
+    ]
+    cards = list_cards(activity_note("Build", [], outputs))
+    found = by_hidden(cards)
+    first = found["Service components"]
+    assert first.siblings == [
+        "Knowledge about …",
+        "Performance information",
+        "Contract requirements",
+    ]
+    # The longer item hidden: the shorter one does not hold its words, so it stays whole.
+    longer = found["Knowledge about service components"]
+    assert longer.siblings == [
+        "Service components",
+        "Performance information",
+        "Contract requirements",
+    ]
+    assert not any(gives_away_answer(c) for c in cards)
+    kept, report, _ = screen(cards)
+    assert (len(kept), report.dropped) == (4, [])
+
+
+def test_masking_ignores_case_and_whole_words_only() -> None:
+    inputs = ["Feedback.", "Customer FEEDBACK forms.", "Feedbacks log.", "Minutes."]
+    found = by_hidden(list_cards(activity_note("Review", inputs, [])))
+    assert found["Feedback"].siblings == ["Customer … forms", "Feedbacks log", "Minutes"]
+
+
+def test_a_hidden_answer_ending_in_punctuation_is_masked_too() -> None:
+    inputs = ["Plans (approved).", "Budgets and plans (approved).", "Minutes.", "Agendas."]
+    cards = list_cards(activity_note("Review", inputs, []))
+    card = by_hidden(cards)["Plans (approved)"]
+    assert card.siblings == ["Budgets and …", "Minutes", "Agendas"]
+    kept, _, _ = screen(cards)
+    assert card.card in kept
+
+
+def test_cloze_syntax_in_items_cannot_break_the_cloze() -> None:
+    inputs = ["std::vector headers.", "Templates {{T}}.", "Makefiles.", "Linker scripts."]
+    cards = list_cards(activity_note("Compile", inputs, []))
+    assert len(cards) == 4
+    for card in cards:
+        assert card.front.count("{{c1::") == 1
+        assert card.front.count("::") == 1  # only the deletion's own
+    found = by_hidden(cards)
+    assert plain(unescape(found["Makefiles"].card.front)).count("std::vector") == 1
+
+
+# --- heads -----------------------------------------------------------------------------------
+
+
+def test_heads_name_the_counterpart_as_the_notes_do() -> None:
+    purpose = "The purpose of the mill stage is to grind grain."
+    mill = activity_note(
+        "Mill",
+        [f"{x} from the governing body." for x in ("Permits", "Levies", "Audits", "Codes")],
+        [f"{x} for all stages." for x in ("Recipes", "Rotas", "Rules", "Tallies")],
+        purpose=purpose,
+    )
+    heads = {s.header for s in shown(list_cards(mill))}
+    assert heads == {
+        "What Mill receives from the governing body:",
+        "What Mill provides to every other stage:",
+    }
+
+
+# --- identities, tags, decks -----------------------------------------------------------------
+
+# GUIDs that builds before the redesign gave these items' list cards (computed with that code).
+OLD_GUIDS = {
+    "Invoices": "ccbhf-9PF:w@;5W",
+    "Delivery notes": "cc,9_za2#uRoir",
+    "Recipes": "ccwcQ);+LMer&b",
+    "Allergen lists": "ccb3p>*v`>23Hi/",
+    "Spare parts": "ccbUd9bP3ruXJKU",
+    "Sacks": "ccdpZz<ksG(aU)]",
+}
+
+
+def test_guids_of_unchanged_items_are_kept_from_earlier_builds() -> None:
+    mill = activity_note(
+        "Mill",
+        ["Grain from farmers.", "Spare parts.", "Sacks."],
+        [
+            "Invoices for customers.",
+            "Price lists for customers.",
+            "Sacks of flour for customers.",
+            "Delivery notes for customers.",
+            "Recipes for all stages.",
+            "Hygiene rules for all stages.",
+            "Shift rotas for all stages.",
+            "Allergen lists for all stages.",
+        ],
+    )
+    found = by_hidden(list_cards(mill))
+    assert {h: found[h].card.guid for h in OLD_GUIDS} == OLD_GUIDS
 
 
 def test_tags_and_guids_follow_the_item_not_its_position() -> None:
-    items = ["Alpha reports from [[Engage]].", "Bravo budgets from customers."]
-    before = list_cards(activity("Plan", items, []))
-    after = list_cards(activity("Plan", [items[1], "Zulu zones.", items[0]], []))
-    by_hidden = {Shown(c).hidden: c.guid for c in after}
-    assert [by_hidden[Shown(c).hidden] for c in before] == [c.guid for c in before]
+    before = list_cards(activity_note("Plan", ["Alpha reports.", "Bravo budgets."], []))
+    after = list_cards(
+        activity_note("Plan", ["Bravo budgets.", "Zulu zones.", "alpha  reports."], [])
+    )
+    guids = {normalise_key(s.hidden): s.card.guid for s in shown(after)}
+    assert [guids[normalise_key(s.hidden)] for s in shown(before)] == [c.guid for c in before]
+    assert len({c.guid for c in after}) == 3
     for card in before:
         assert {"chaincards::inputs", "chaincards::activity::Plan"} <= set(card.tags)
         assert card.back == ""
-    assert before[0].origin == "Plan.md:3"
+    assert [c.origin for c in before] == ["Plan.md:3", "Plan.md:4"]
+    assert plain(before[0].context) == "Plan › Inputs"
 
 
 def test_item_stated_in_chapter_and_own_note_is_one_card_in_the_own_notes_deck() -> None:
@@ -209,11 +336,11 @@ def test_item_stated_in_chapter_and_own_note_is_one_card_in_the_own_notes_deck()
         # Chapter
         ## 5.3 Plan Activity
         Plan: Input
-        - Consolidated demands from engage
+        - Consolidated demands
         """,
     )
-    plan = activity("Plan", ["Consolidated demands from [[Engage]]."], [], deck="Course::Plan")
-    cards = list_cards(chapter, plan)
-    [card] = [c for c in cards if c.kind == "inputs"]
+    plan = activity("Plan", ["Consolidated demands."], [], deck="Course::Plan")
+    [card] = list_cards(chapter, plan)
+    assert card.kind == "inputs"
     assert card.deck == "Course::Plan"
-    assert card.origin.startswith("Plan.md:")
+    assert card.origin == "Plan.md:6"  # below the front matter

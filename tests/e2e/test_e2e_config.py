@@ -16,7 +16,10 @@ from typer.testing import CliRunner
 from chaincards.cli import app
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-NOTE = "---\ncards-deck: {deck}\n---\n# T\n>[!info] card\n>What is {name}?\n>---\n>{name}\n"
+NOTE = (
+    "---\ncards-deck: {deck}\n---\n# T\n>[!info] card\n>What is {name}?\n>---\n"
+    ">A step of the course\n"
+)
 
 
 def make_vault(root: Path) -> Path:

@@ -294,9 +294,15 @@ def test_build_quality_lists_self_answering_cards(tmp_path: Path) -> None:
     report = build(vault, tmp_path / "out")
     assert report["quality"] == {
         "cards_by_kind": {"callout": 1},
+        "budget": {"callout": {"made": 1}},
+        "dropped": [],
         "suppressed_duplicates": 0,
         "self_answering": ["Q.md:5"],
     }
+    # The learner's own card is kept, and said to show its answer (so --strict fails).
+    assert [d["message"] for d in report["diagnostics"]] == [
+        "card shows its own answer on the front"
+    ]
 
 
 def two_packages(tmp_path: Path) -> Path:
@@ -353,12 +359,16 @@ def test_check_with_warnings_errors_and_strict(tmp_path: Path) -> None:
     ]
     (vault / "B.md").unlink()
     warned = invoke("check", str(vault), "--json", code=0, schema="check.schema.json")
-    assert warned == {"diagnostics": [both["diagnostics"][0]]}
+    assert warned["diagnostics"] == [both["diagnostics"][0]]
     strict = invoke("check", str(vault), "--json", "--strict", code=1, schema="check.schema.json")
     assert strict == warned
     sample = str(sample_vault(tmp_path))
     clean = invoke("check", sample, "--json", "--strict", code=0, schema="check.schema.json")
-    assert clean == {"diagnostics": []}
+    assert clean["diagnostics"] == []
+    # The card budget a build would have, with every dropped card and why.
+    assert clean["cards"]["budget"]["flows"] == {"made": 76, "give-away": 3}
+    assert {(d["reason"], d["kind"]) for d in clean["cards"]["dropped"]} == {("give-away", "flows")}
+    assert all(d["path"].endswith(".md") and d["line"] > 0 for d in clean["cards"]["dropped"])
 
 
 # --- config ----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ def test_the_sample_vault_gives_a_site_with_the_chain_and_every_deck(tmp_path: P
     assert "<svg" in index and "Deliver and support" in index
     pages = sorted((tmp_path / "site").glob("deck-*.html"))
     assert len(pages) == 5  # the sample's five decks with cards
-    assert "preview: 386 cards in 5 decks" in output
+    assert "preview: 228 cards in 5 decks" in output
     # Nothing is fetched at view time (the SVG namespace is a name, not a request).
     assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", index)
 

@@ -853,6 +853,8 @@ def _html_cases() -> list[Case]:
             t,
             "html/Code.md",
             _text("# Code\n\n" + code),
+            # The inline card's front holds the script its back shows: the learner is told.
+            expect=(Expect("warning", "shows its own answer", 17),),
             fronts=("Hxcodelang", "Hxcodelang2", "Hxcodeinline"),
         ),
         Case(

@@ -64,7 +64,7 @@ def test_chain_at_the_end_of_a_prose_sentence() -> None:
 
 def test_two_step_arrow_chain_and_unnamed_chain() -> None:
     result = streams(NoteBuilder("VS.md").p("Engage -> Plan"))
-    assert result == [("Engage → Plan", ("Engage", "Plan"))]
+    assert result == [("", ("Engage", "Plan"))]  # the notes give it no name
 
 
 def test_numbered_list_under_a_value_stream_heading() -> None:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -181,10 +182,19 @@ def test_deck_page_shows_filters_and_flips_cards(
     expect(tiles).to_have_count(len(cards))
 
     # A basic card: its Back is on the answer side only.
-    asked = next(c for c in cards if c.shape == "basic" and "cc-answer" in c.answer_html)
-    back_html = asked.answer_html.split('<div class="cc-answer">', 1)[1]
-    back_html = back_html.split('<div class="cc-source">', 1)[0]
-    answer_words = visible(back_html)[:40]
+    def back_words(card: Any) -> str:
+        back_html = card.answer_html.split('<div class="cc-answer">', 1)[1]
+        return visible(back_html.split('<div class="cc-source">', 1)[0])[:40]
+
+    # One whose answer is not also the name of its source file (purpose → name cards are).
+    asked = next(
+        c
+        for c in cards
+        if c.shape == "basic"
+        and "cc-answer" in c.answer_html
+        and back_words(c) not in c.answer_html.split('<div class="cc-source">', 1)[-1]
+    )
+    answer_words = back_words(asked)
     assert answer_words and answer_words not in visible(asked.question_html)
     index = page.evaluate(
         "([guid, ord]) => [...document.querySelectorAll('.ccp-tile')].findIndex("

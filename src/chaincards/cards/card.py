@@ -26,6 +26,12 @@ class CardNote:
     # What a model card asks about: (activity,) or (source, target) of a flow; a diagram on
     # the card highlights it. Empty for written cards.
     focus: tuple[str, ...] = ()
+    # What a generated card asks for, as plain text (one per answer): the screen checks the
+    # front against them. Empty for written cards.
+    answers: tuple[str, ...] = ()
+    # Names (with aliases) that answer a "Which …?"/"Who …?" card: no word of their stem may
+    # show on the front. Empty for other cards.
+    names: tuple[str, ...] = ()
 
 
 def split_origin(origin: str) -> tuple[str, int]:

@@ -12,10 +12,11 @@ from functools import lru_cache
 from html import escape
 
 from chaincards.cards.card import CardNote
-from chaincards.cards.context import anki_tag, note_tags, source_html
+from chaincards.cards.context import anki_tag, context_html, note_tags, source_html
 from chaincards.cards.guid import card_guid, normalise_key
 from chaincards.decks import deck_for
-from chaincards.document import CardShape, ParsedNote
+from chaincards.document import CardShape, Heading, ParsedNote
+from chaincards.model.counterparts import link_is_file
 from chaincards.model.types import Activity, Model
 
 
@@ -82,11 +83,19 @@ class Vault:
     def deck(self, path: str) -> str:
         return deck_for(self.notes[path], self.default_deck)
 
-    def neutral_context(self, path: str, label: str) -> str:
-        """Context that names no activity: for cards whose answer is an activity's name
-        (Anki shows Context on the question side)."""
-        leaf = self.deck(path).split("::")[-1]
-        return f'<span class="cc-note">{escape(leaf)}</span> › {escape(label)}'
+    @property
+    def proper_names(self) -> frozenset[str]:
+        """First words of activity and party names: they keep their capital mid-sentence."""
+        names = [a.name for a in self.model.activities] + [p.name for p in self.model.parties]
+        return frozenset(n.split()[0].casefold() for n in names if n.split())
+
+    def names_of(self, names: Iterable[str]) -> tuple[str, ...]:
+        """The names and every alias of these activities (parties as they are)."""
+        found: list[str] = []
+        for name in names:
+            activity = self.model.activity(name)
+            found += [name] if activity is None else [activity.name, *activity.aliases]
+        return tuple(dict.fromkeys(found))
 
     def home_rank(self, path: str) -> tuple[int, str]:
         """Own activity notes first: a fact stated twice is carded in the most specific note."""
@@ -106,11 +115,15 @@ class Vault:
         back: str,
         path: str,
         line: int,
+        answers: tuple[str, ...] = (),
         paths: Iterable[str] = (),
         activity: str = "",
-        context: str = "",
+        masked: Iterable[str] = (),
         flow: tuple[str, str] | None = None,
     ) -> CardNote:
+        """A card placed by the note that states its fact: that note's deck, tags and time, its
+        title and the heading path of the fact's line as Context (with `masked` names hidden,
+        when they are the answer), `path:line` and the note's cited book page as Source."""
         note = self.notes[path]
         dated = tuple(dict.fromkeys(p for p in (path, *paths) if p in self.notes))
         extra = [f"chaincards::{kind}"]
@@ -121,18 +134,50 @@ class Vault:
             shape=shape,
             front=front,
             back=back,
-            context=context or f'<span class="cc-note">{escape(note.title)}</span>',
-            source=source_html(note, line),
+            context=breadcrumb(note, section_at(note, line), tuple(masked)),
+            source=source_html(note, line) + citation_html(note),
             deck=self.deck(path),
             tags=note_tags(note, *extra),
             mod=max(self.notes[p].source.mtime for p in dated),
             kind=kind,
             origin=f"{path}:{line}",
             focus=flow or ((activity,) if activity else ()),
+            answers=answers,
+            names=self.names_of(masked),
         )
         if self._recording is not None:
             self._recording.made.append((made, dated))
         return made
+
+
+def section_at(note: ParsedNote, line: int) -> tuple[str, ...]:
+    """The heading path of the section that holds `line`."""
+    path: tuple[str, ...] = ()
+    for block in note.blocks:
+        if isinstance(block, Heading):
+            if block.line > line:
+                break
+            path = block.path
+    return path
+
+
+def breadcrumb(note: ParsedNote, section: tuple[str, ...], masked: tuple[str, ...]) -> str:
+    """`Title › Heading › Sub-heading`; names that answer the card shown as `…`."""
+    html = context_html(note, section)
+    for name in masked:
+        html = _names_pattern(name, ()).sub("…", html)
+    return html
+
+
+def citation_html(note: ParsedNote) -> str:
+    """` · ITIL Foundations Book, p. 88`: the book page the note cites for its facts."""
+    for link in note.links:
+        if link.anchor.startswith("page=") and link_is_file(link.target):
+            page = link.anchor.removeprefix("page=").split("&", 1)[0]
+            name = link.display if link.display != link.target else link.target
+            where = f", p. {page}" if page.isdigit() and int(page) > 0 else ""
+            return f' · <span class="cc-cite">{escape(name)}{escape(where)}</span>'
+    return ""
 
 
 def cloze_safe(text: str) -> str:
@@ -167,16 +212,3 @@ def _names_pattern(main: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
 def mask_activity(text: str, activity: Activity, mask: str = "[…]") -> str:
     """The text with the activity's own name hidden, for the side that asks for the name."""
     return activity_pattern(activity).sub(mask, text)
-
-
-def distinguishing_hint(artifact: str, siblings: list[str]) -> str:
-    """The fewest leading words of `artifact` that no sibling starts with: a cue, not the answer."""
-    words = artifact.split()
-    others = [s.split() for s in siblings if s != artifact]
-    # An article alone tells nothing ("The …"): the cue holds at least one real word.
-    first = 2 if len(words) > 2 and words[0].casefold() in {"the", "a", "an"} else 1
-    for count in range(first, len(words)):
-        prefix = [w.casefold() for w in words[:count]]
-        if not any([w.casefold() for w in other[:count]] == prefix for other in others):
-            return " ".join(words[:count]).rstrip(",;:") + " …"
-    return " ".join(words[: max(1, len(words) // 2)]).rstrip(",;:") + " …"

@@ -1,170 +1,122 @@
-"""Flow cards: what one activity gives another, and who gives it; one artifact per card.
+"""Flow cards: the questions of questions.py as Anki notes.
 
-Between two activities the flows come from the model (confirmed or not); flows to or from
-outside parties and to or from "all activities" come straight from the list items, with their own
-wording, so a broadcast is one card rather than one per activity.
+A forward question with at most three short answers is one basic card that asks for all of them
+("What two things does A provide to B?"), so two cards never ask the same question with different
+answers. Longer answer sets become list cards (lists.py): one per answer, each showing every other
+answer to the same question. A reverse question is one basic card ("Which stage provides X to
+B?"); with more than three answers it cannot be answered and is left to the screen to drop.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from html import escape
 
 from chaincards.cards.card import CardNote
-from chaincards.cards.facts import Vault, distinguishing_hint, strong
-from chaincards.model.types import ALL, Activity, Flow, Item
+from chaincards.cards.facts import Vault, strong
+from chaincards.cards.lists import list_cards
+from chaincards.cards.questions import Answer, Forward, Reverse
+from chaincards.cards.wording import (
+    answer_list,
+    count_word,
+    every_other,
+    italic,
+    noun_phrase,
+    party_phrase,
+    words,
+)
+from chaincards.model.types import ALL
+
+MAX_ANSWERS = 3  # more is a list to recite, not a fact
+MAX_ANSWER_WORDS = 20
 
 
-def _hint(artifact: str, siblings: list[str]) -> str:
-    if len(siblings) < 2:
-        return ""
-    cue = distinguishing_hint(artifact, siblings)
-    return f'<div class="cc-hint">one of {len(siblings)} — “{escape(cue)}”</div>'
-
-
-def _where(flow: Flow, vault: Vault) -> tuple[str, int, list[str]]:
-    paths = [s.path for s in flow.statements]
+def _best(answers: tuple[Answer, ...], vault: Vault) -> tuple[str, int, list[str]]:
+    paths = [p for a in answers for p, _ in a.places]
     best = vault.best(paths)
-    line = min(s.line for s in flow.statements if s.path == best)
+    line = min(line for a in answers for p, line in a.places if p == best)
     return best, line, paths
 
 
-FlowPair = tuple[str, str]  # (source, target) activity names
+def _one_card(question: Forward) -> bool:
+    texts = [a.text for a in question.answers]
+    return len(texts) <= MAX_ANSWERS and sum(len(words(t)) for t in texts) <= MAX_ANSWER_WORDS
 
 
-def flow_groups(
-    model_flows: tuple[Flow, ...],
-) -> tuple[dict[FlowPair, list[Flow]], dict[tuple[str, str], list[Flow]]]:
-    """The flows by (source, target) pair, and by (target, artifact): the cards' two questions.
-
-    Broadcast-only flows (stated once as "for all activities") are left to the broadcast cards.
-    """
-    by_pair: dict[FlowPair, list[Flow]] = defaultdict(list)
-    by_target_artifact: dict[tuple[str, str], list[Flow]] = defaultdict(list)
-    for flow in model_flows:
-        if all(s.broadcast for s in flow.statements):
-            continue
-        by_pair[(flow.source, flow.target)].append(flow)
-        by_target_artifact[(flow.target, flow.artifact.casefold())].append(flow)
-    return by_pair, by_target_artifact
+def _forward_front(question: Forward, noun: str) -> str:
+    count = len(question.answers)
+    what = "What" if count == 1 else f"What {count_word(count)} things"
+    verb = "provide to" if question.direction == "output" else "receive from"
+    if question.other_kind == "activity":
+        other = strong(question.other)
+    else:
+        other = escape(party_phrase(question.other, noun))
+    return f"{what} does {strong(question.subject)} {verb} {other}?"
 
 
-def pair_flow_cards(pair: list[Flow], vault: Vault) -> list[CardNote]:
-    """ "What does A provide to B?", one card per artifact of the pair."""
-    artifacts = [f.artifact for f in pair]
-    cards: list[CardNote] = []
-    for flow in pair:
-        source, target = flow.source, flow.target
-        path, line, paths = _where(flow, vault)
-        cards.append(
-            vault.card(
-                kind="flows",
-                identity=(source, target, flow.artifact),
-                shape="basic",
-                front=f"What does {strong(source)} provide to {strong(target)}?"
-                + _hint(flow.artifact, artifacts),
-                back=escape(flow.artifact),
-                path=path,
-                line=line,
-                paths=paths,
-                activity=source,
-                flow=(source, target),
-            )
+def forward_cards(question: Forward, vault: Vault) -> list[CardNote]:
+    noun = vault.model.step_noun
+    if question.other_kind == "none" or not _one_card(question):
+        return list_cards(question, vault)
+    path, line, paths = _best(question.answers, vault)
+    first = question.answers[0].text
+    return [
+        vault.card(
+            kind="flows",
+            identity=(question.subject, question.other, first)
+            if question.other_kind == "activity"
+            else (question.subject, question.direction, question.other, first),
+            shape="basic",
+            front=_forward_front(question, noun),
+            back=answer_list([a.text for a in question.answers]),
+            answers=tuple(a.text for a in question.answers),
+            path=path,
+            line=line,
+            paths=paths,
+            activity=question.subject,
+            flow=(question.subject, question.other) if question.other_kind == "activity" else None,
         )
-    return cards
-
-
-def provider_cards(group: list[Flow], vault: Vault) -> list[CardNote]:
-    """ "Which activity provides X to B?" for the flows of one artifact into one activity."""
-    sources = sorted({f.source for f in group})
-    flow = group[0]
-    path, line, _ = _where(flow, vault)
-    card = vault.card(
-        kind="flows",
-        identity=("who", flow.target, flow.artifact),
-        shape="basic",
-        front=f"Which activity provides <i>{escape(flow.artifact)}</i> to {strong(flow.target)}?",
-        back=", ".join(escape(s) for s in sources),
-        context=vault.neutral_context(path, "flows"),
-        path=path,
-        line=line,
-        paths=[p for f in group for p in _where(f, vault)[2]],
-        activity=flow.target,
-    )
-    return [card]
-
-
-def activity_flow_cards(model_flows: tuple[Flow, ...], vault: Vault) -> list[CardNote]:
-    """Forward "What does A provide to B?" and reverse "Which activity provides X to B?" cards."""
-    by_pair, by_target_artifact = flow_groups(model_flows)
-    cards = [card for pair in by_pair.values() for card in pair_flow_cards(pair, vault)]
-    return cards + [
-        card for group in by_target_artifact.values() for card in provider_cards(group, vault)
     ]
 
 
-def _outside_items(activity: Activity) -> list[tuple[Item, str]]:
-    """(item, counterpart name) for every party or all-activities counterpart of the activity."""
-    found: list[tuple[Item, str]] = []
-    for item in (*activity.inputs, *activity.outputs):
-        for counterpart in item.counterparts:
-            if counterpart.kind in ("party", "all"):
-                found.append((item, counterpart.name))
-    return found
+def _reverse_front(question: Reverse, noun: str, proper: frozenset[str]) -> str:
+    count = len(question.answers)
+    artifact = italic(question.artifact.text, proper)
+    known = every_other(noun) if question.known == ALL else strong(question.known)
+    if question.who == "party":
+        verb = "provides" if question.direction == "input" else "receives"
+        way = "to" if question.direction == "input" else "from"
+        return f"Who {verb} {artifact} {way} {known}?"
+    subject = noun_phrase(noun, count)
+    if question.direction == "input":
+        verb = "provides" if count == 1 else "provide"
+        return f"Which {subject} {verb} {artifact} to {known}?"
+    verb = "receives" if count == 1 else "receive"
+    return f"Which {subject} {verb} {artifact} from {known}?"
 
 
-def party_phrase(name: str) -> str:
-    """`governing body` reads as "the governing body"; plural groups need no article."""
-    if name == ALL:
-        return "every other activity"
-    words = name.split()
-    if words[0].casefold() in {"the", "a", "an", "all", "every", "each"} or name.endswith("s"):
-        return name
-    return f"the {name}"
-
-
-def outside_flow_cards(activity: Activity, vault: Vault) -> list[CardNote]:
-    """Flows between the activity and parties (customers, suppliers…) or every activity."""
-    groups: dict[tuple[str, str], list[Item]] = defaultdict(list)
-    askers: dict[tuple[str, str], list[tuple[Item, str]]] = defaultdict(list)
-    for item, name in _outside_items(activity):
-        groups[(item.direction, name)].append(item)
-        if name != ALL:
-            askers[(item.direction, (item.artifact or item.text).casefold())].append((item, name))
-    cards: list[CardNote] = []
-    for (direction, name), items in groups.items():
-        artifacts = [i.artifact or i.text for i in items]
-        verb = "receive from" if direction == "input" else "provide to"
-        for item, artifact in zip(items, artifacts, strict=True):
-            cards.append(
-                vault.card(
-                    kind="flows",
-                    identity=(activity.name, direction, name, artifact),
-                    shape="basic",
-                    front=f"What does {strong(activity.name)} {verb} {escape(party_phrase(name))}?"
-                    + _hint(artifact, artifacts),
-                    back=escape(artifact),
-                    path=item.path,
-                    line=item.line,
-                    activity=activity.name,
-                )
-            )
-    for (direction, _), found in askers.items():
-        item = found[0][0]
-        artifact = item.artifact or item.text
-        parties = ", ".join(dict.fromkeys(escape(name) for _, name in found))
-        ask = "provides" if direction == "input" else "receives"
-        way = "to" if direction == "input" else "from"
-        cards.append(
-            vault.card(
-                kind="flows",
-                identity=("who", activity.name, direction, artifact),
-                shape="basic",
-                front=f"Who {ask} <i>{escape(artifact)}</i> {way} {strong(activity.name)}?",
-                back=parties,
-                path=item.path,
-                line=item.line,
-                activity=activity.name,
-            )
+def reverse_cards(question: Reverse, vault: Vault) -> list[CardNote]:
+    path, line, paths = _best((question.artifact,), vault)
+    proper = vault.proper_names
+    if question.who == "party":
+        identity: tuple[str, ...] = ("who", question.known, question.direction)
+        identity += (question.artifact.text,)
+    elif question.known == ALL:
+        identity = ("who", question.direction, ALL, question.artifact.text)
+    else:
+        identity = ("who", question.known, question.artifact.text)
+    masked = question.answers
+    return [
+        vault.card(
+            kind="flows",
+            identity=identity,
+            shape="basic",
+            front=_reverse_front(question, vault.model.step_noun, proper),
+            back=answer_list(list(question.answers)),
+            answers=question.answers,
+            path=path,
+            line=line,
+            paths=paths,
+            activity=question.known if question.known != ALL else question.answers[0],
+            masked=masked,
         )
-    return cards
+    ]

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault
-from chaincards.cards.flows import flow_groups, outside_flow_cards, pair_flow_cards, provider_cards
-from chaincards.cards.lists import list_cards
+from chaincards.cards.flows import forward_cards, reverse_cards
 from chaincards.cards.memo import CardMemo
 from chaincards.cards.purpose import purpose_cards
+from chaincards.cards.questions import (
+    activity_flows,
+    activity_questions,
+    broadcast_questions,
+    pair_questions,
+    provider_questions,
+)
 from chaincards.cards.streams import stream_cards
 from chaincards.cards.written import written_card_notes
 from chaincards.decks import deck_for
@@ -21,41 +27,47 @@ from chaincards.model import Activity, Model
 CARD_KINDS = ("written", "purpose", "flows", "inputs", "outputs", "streams")
 
 
-def _activity_cards(activity: Activity, vault: Vault, wanted: tuple[str, ...]) -> list[CardNote]:
-    cards: list[CardNote] = []
-    if "purpose" in wanted:
-        cards += purpose_cards(activity, vault)
-    if "flows" in wanted:
-        cards += outside_flow_cards(activity, vault)
-    if "inputs" in wanted:
-        cards += list_cards(activity, "input", vault)
-    if "outputs" in wanted:
-        cards += list_cards(activity, "output", vault)
-    return cards
+def _activity_cards(activity: Activity, vault: Vault) -> list[CardNote]:
+    """Purpose cards, and the questions about items naming parties, every step, or no one."""
+    forward, reverse = activity_questions(activity)
+    return [
+        *purpose_cards(activity, vault),
+        *(card for question in forward for card in forward_cards(question, vault)),
+        *(card for question in reverse for card in reverse_cards(question, vault)),
+    ]
 
 
 def model_cards(
     model: Model, vault: Vault, kinds: Iterable[str], memo: CardMemo | None = None
 ) -> list[CardNote]:
-    """The cards the model teaches; with a memo, units whose facts are unchanged are reused."""
+    """The cards the model teaches; with a memo, units whose facts are unchanged are reused.
+
+    `kinds` selects cards by their kind: `flows` the questions answered by one card, `inputs`
+    and `outputs` the list cards, `purpose`, `streams`. Units (made whole, whatever the kinds):
+    one activity (with the chain's step noun); one pair of activities; one artifact into one
+    activity; one broadcast artifact; one sequence."""
     memo = memo or CardMemo()
-    wanted = tuple(kind for kind in CARD_KINDS if kind in set(kinds))
-    cards: list[CardNote] = []
+    wanted = {kind for kind in CARD_KINDS if kind in set(kinds)}
+    noun = model.step_noun
+    names = vault.proper_names
+    units: list[tuple[tuple[object, ...], Callable[[], list[CardNote]]]] = []
     for activity in model.activities:
-        make = partial(_activity_cards, activity, vault, wanted)
-        cards += memo.cards(vault, ("activity", wanted, activity), make)
-    if "flows" in wanted:
-        by_pair, by_target_artifact = flow_groups(model.flows)
-        for pair in by_pair.values():
-            cards += memo.cards(vault, ("pair", pair), partial(pair_flow_cards, pair, vault))
-        for group in by_target_artifact.values():
-            make = partial(provider_cards, group, vault)
-            cards += memo.cards(vault, ("provider", group), make)
+        units.append(
+            (("activity", noun, names, activity), partial(_activity_cards, activity, vault))
+        )
+    if wanted & {"flows", "inputs", "outputs"}:
+        for question in pair_questions(activity_flows(model)):
+            units.append((("pair", noun, question), partial(forward_cards, question, vault)))
+        for reverse in (*provider_questions(model), *broadcast_questions(model)):
+            # The answers' aliases decide which words would give a reverse card away.
+            key = ("provider", noun, names, vault.names_of(reverse.answers), reverse)
+            units.append((key, partial(reverse_cards, reverse, vault)))
     if "streams" in wanted:
         for stream in model.value_streams:
-            make = partial(stream_cards, stream, vault)
-            cards += memo.cards(vault, ("stream", stream), make)
-    return cards
+            units.append((("stream", stream), partial(stream_cards, stream, vault)))
+    return [
+        card for key, make in units for card in memo.cards(vault, key, make) if card.kind in wanted
+    ]
 
 
 def all_cards(

@@ -1,7 +1,10 @@
-"""Input and output list cards: one item hidden, a window of its neighbours shown as context.
+"""List cards: one answer of a many-answer question hidden, every other answer shown.
 
-A whole list on one card would ask for a set (hard to remember, easy to give up on); one item per
-card with a few neighbours keeps the card small and still shows where the item belongs.
+"What does Engage receive from customers?" has four answers: four cards, each hiding one and
+showing the other three, so nothing on the card leaves the learner guessing which one is meant
+(a window that cut siblings off would). A sibling that contains the hidden words shows them as
+"…", or it would give the answer away. Items that name no counterpart form one such question per
+list ("Inputs of Plan"), the only way the notes let them be asked.
 """
 
 from __future__ import annotations
@@ -10,79 +13,90 @@ import re
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault, cloze, cloze_safe, strong
-from chaincards.cards.guid import normalise_key
-from chaincards.model.types import ALL, Activity, Item
-
-MAX_NEIGHBOURS = 8
-MAX_FRONT_WORDS = 60
+from chaincards.cards.questions import Forward
+from chaincards.cards.wording import every_other, party_phrase
+from chaincards.model.types import ALL
 
 
-def _words(html: str) -> int:
-    return len(re.sub(r"<[^>]+>|\{\{c\d+::|\}\}", " ", html).split())
+def _head(question: Forward, vault: Vault) -> str:
+    subject = strong(question.subject)
+    if question.other_kind == "none":
+        label = "Inputs" if question.direction == "input" else "Outputs"
+        return f"{label} of {subject}:"
+    verb = "provides to" if question.direction == "output" else "receives from"
+    noun = vault.model.step_noun
+    if question.other_kind == "activity":
+        other = strong(question.other)
+    elif question.other == ALL:
+        other = cloze_safe(every_other(noun))
+    else:
+        other = cloze_safe(party_phrase(question.other, noun))
+    return f"What {subject} {verb} {other}:"
 
 
-def _counterparts(item: Item) -> str:
-    names = ["all activities" if c.name == ALL else c.name for c in item.counterparts]
-    return ", ".join(names)
+def _lines(question: Forward, vault: Vault) -> list[tuple[str, str, tuple[str, int]]]:
+    """(artifact, what follows it) of every line the cards show. Items naming no one are shown
+    in their whole list, with the counterparts of the others: a lone unattributed input is
+    answerable only where the list it belongs to is seen."""
+    if question.other_kind != "none":
+        return [(a.text, "", a.places[0]) for a in question.answers]
+    activity = vault.model.activity(question.subject)
+    if activity is None:
+        return [(a.text, "", a.places[0]) for a in question.answers]
+    items = activity.inputs if question.direction == "input" else activity.outputs
+    arrow = "←" if question.direction == "input" else "→"
+    noun = vault.model.step_noun
+    lines = []
+    for item in items:
+        names = [every_other(noun) if c.name == ALL else c.name for c in item.counterparts]
+        end = f" {arrow} {', '.join(names)}" if names else ""
+        lines.append((item.artifact or item.text, end, (item.path, item.line)))
+    return lines
 
 
-def _line(item: Item, hidden: bool) -> str:
-    text = item.artifact or item.text
-    arrow = "←" if item.direction == "input" else "→"
-    ends = _counterparts(item)
-    end = f' <span class="cc-end">{arrow} {cloze_safe(ends)}</span>' if ends else ""
-    body = cloze(1, text) if hidden else cloze_safe(text)
-    return f"<li>{body}{end}</li>"
+def _masked(sibling: str, hidden: str) -> str:
+    """The sibling with the hidden answer's words shown as `…`."""
+    words = [re.escape(w) for w in hidden.split()]
+    if not words:
+        return sibling
+    pattern = re.compile(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", re.IGNORECASE)
+    return pattern.sub("…", sibling)
 
 
-def contains(item: Item, words: str) -> bool:
-    needle = normalise_key(words)
-    return f" {needle} " in f" {normalise_key(item.artifact or item.text)} "
+def _ends(question: Forward) -> str:
+    if question.other == ALL:
+        return "all activities"  # the name earlier builds gave it: the GUID stays
+    return question.other
 
 
-def window(items: list[object], index: int, size: int = MAX_NEIGHBOURS) -> range:
-    """Indexes of `index` and up to `size` neighbours, half before and half after if possible."""
-    before = min(index, size // 2)
-    after = min(len(items) - index - 1, size - before)
-    before = min(index, size - after)
-    return range(index - before, index + after + 1)
-
-
-def list_cards(activity: Activity, direction: str, vault: Vault) -> list[CardNote]:
-    items = list(activity.inputs if direction == "input" else activity.outputs)
-    label = "Inputs" if direction == "input" else "Outputs"
-    kind = "inputs" if direction == "input" else "outputs"
+def list_cards(question: Forward, vault: Vault) -> list[CardNote]:
+    kind = "inputs" if question.direction == "input" else "outputs"
+    head = _head(question, vault)
+    lines = _lines(question, vault)
+    places = [place for _, _, place in lines]
     cards: list[CardNote] = []
-    # Each line is rendered once, shown and hidden, with its word count.
-    shown_lines = [_line(item, False) for item in items]
-    hidden_lines = [_line(item, True) for item in items]
-    counts = [_words(line) for line in shown_lines]
-    head = f"{label} of {strong(activity.name)} ({len(items)} in all):"
-    head_words = _words(head) + 4  # and "(N more not shown)"
-    for index, item in enumerate(items):
-        hidden = item.artifact or item.text
-        # A neighbour that contains the hidden words would give the answer away: leave it out.
-        others = [i for i, other in enumerate(items) if i == index or not contains(other, hidden)]
-        position = others.index(index)
-        # Fewer neighbours for long items: a front over ~60 words is read, not recalled.
-        for size in range(MAX_NEIGHBOURS, -1, -2):
-            shown = [others[i] for i in window(others, position, size)]
-            if head_words + sum(counts[i] for i in shown) <= MAX_FRONT_WORDS:
-                break
-        more = len(items) - len(shown)
-        lines = "".join(hidden_lines[i] if i == index else shown_lines[i] for i in shown)
-        tail = f'<div class="cc-hint">({more} more not shown)</div>' if more else ""
-        text = f"{head}<ul>{lines}</ul>{tail}"
+    for answer in question.answers:
+        # The line is found by where it is written: two items may read the same.
+        index = places.index(answer.places[0]) if answer.places[0] in places else len(places)
+        shown = [
+            f"<li>{cloze(1, text) if at == index else cloze_safe(_masked(text, answer.text))}"
+            f"{cloze_safe(_masked(end, answer.text))}</li>"
+            for at, (text, end, _) in enumerate(lines)
+        ]
+        best = vault.best([p for p, _ in answer.places])
+        line = min(n for p, n in answer.places if p == best)
         cards.append(
             vault.card(
                 kind=kind,
-                identity=(activity.name, direction, hidden, _counterparts(item)),
+                identity=(question.subject, question.direction, answer.text, _ends(question)),
                 shape="cloze",
-                front=text,
+                front=f"{head}<ul>{''.join(shown)}</ul>",
                 back="",
-                path=item.path,
-                line=item.line,
-                activity=activity.name,
+                answers=(answer.text,),
+                path=best,
+                line=line,
+                paths=[p for p, _ in answer.places],
+                activity=question.subject,
             )
         )
     return cards

@@ -4,10 +4,11 @@ Model cards are made in units: one activity's cards (purpose, outside flows, inp
 one pair of activities' flow cards, one "which activity provides X to B" card, one value
 stream's card. A unit's cards are a pure function of its facts from the model (kept under a key
 made of them, written out with `repr`) and of what the `Vault` tells about the notes it looks
-up (title, deck, tags, being an activity's own note), which the unit records and checks before
-it is reused: a note added elsewhere in the vault does not remake it. Times are not compared: a
-reused card takes the newest time of the notes it was made from, as a new one would. Each unit
-also keeps which of its cards show their own answer (the quality check).
+up (title, deck, tags, headings, cited book page, being an activity's own note), which the unit
+records and checks before it is reused: a note added elsewhere in the vault does not remake it.
+Times are not compared: a reused card takes the newest time of the notes it was made from, as a
+new one would. Each unit also keeps which of its cards show their own answer (the quality
+check).
 
 The units are kept in the cache folder (see `memo_file`).
 """
@@ -20,8 +21,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from chaincards.cards.card import CardNote
-from chaincards.cards.facts import Vault
+from chaincards.cards.facts import Vault, citation_html
 from chaincards.cards.quality import gives_away_answer
+from chaincards.document import Heading
 from chaincards.memo_file import Memo
 
 NoteFacts = tuple[object, ...] | None  # what a card may read of one note; None: no such note
@@ -40,6 +42,9 @@ def note_facts(vault: Vault, path: str) -> NoteFacts:
         note.meta.tags,
         note.tags,
         path in vault.own_notes,
+        # The breadcrumb is the heading path of a fact's line; the Source cites the book page.
+        tuple((block.line, block.path) for block in note.blocks if isinstance(block, Heading)),
+        citation_html(note),
     )
 
 

@@ -1,4 +1,5 @@
-"""Value stream cards: the sequence of activities with one step hidden per card."""
+"""Sequence cards: the stated sequence with one step hidden per card, named as the notes name
+it (`Pathway Aerobic respiration`, `Value stream Onboarding`, `Route Strip`)."""
 
 from __future__ import annotations
 
@@ -16,13 +17,17 @@ def stream_cards(stream: ValueStream, vault: Vault) -> list[CardNote]:
     for step in stream.steps:
         numbers.setdefault(step, len(numbers) + 1)
     steps = " → ".join(cloze(numbers[step], step) for step in stream.steps)
+    kind = stream.kind[:1].upper() + stream.kind[1:]
+    name = f" <b>{cloze_safe(stream.name)}</b>" if stream.name else ""
     return [
         vault.card(
             kind="streams",
-            identity=("value stream", stream.name),
+            # An unnamed sequence is known by its steps.
+            identity=("value stream", stream.name or " → ".join(stream.steps)),
             shape="cloze",
-            front=f"Value stream <b>{cloze_safe(stream.name)}</b>:<br>{steps}",
+            front=f"{cloze_safe(kind)}{name}:<br>{steps}",
             back="",
+            answers=tuple(dict.fromkeys(stream.steps)),
             path=stream.path,
             line=stream.line,
         )

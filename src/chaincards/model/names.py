@@ -157,19 +157,22 @@ def stem(word: str) -> str:
     `supported`/`support`, `inspection`/`inspector`/`inspect`, `improvement`/`improve`,
     `drilling`/`drill`, `planned`/`plan`. Short words are left alone (`user`, `order`)."""
     word = singular(word)
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM - 1:
-            rest = word[: -len(suffix)]
-            if len(rest) >= 3 and rest[-1] == rest[-2] and rest[-1] not in "aeiousl":
-                rest = rest[:-1]  # `planning` → `plann` → `plan`
-            if len(rest) >= _MIN_STEM - 1:
-                word = rest
-                break
+    for _ in range(2):  # `delivered` → `deliver` → `deliv`, as `deliver` stems
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= _MIN_STEM - 1:
+                rest = word[: -len(suffix)]
+                if len(rest) >= 3 and rest[-1] == rest[-2] and rest[-1] not in "aeiousl":
+                    rest = rest[:-1]  # `planning` → `plann` → `plan`
+                if len(rest) >= _MIN_STEM - 1:
+                    word = rest
+                    break
+        else:
+            break
     if word.endswith("fe") and len(word) >= _MIN_STEM:
         word = word[:-2] + "ve"  # `knife` as `knives` has it
     elif word.endswith("f") and not word.endswith("ff") and len(word) >= _MIN_STEM:
         word = word[:-1] + "v"  # `loaf`/`loaves`, `shelf`/`shelves`
-    return word[:-1] if len(word) > _MIN_STEM and word.endswith("e") else word
+    return word[:-1] if len(word) >= _MIN_STEM and word.endswith("e") else word
 
 
 @lru_cache(maxsize=1 << 16)  # a broadcast's artifact is compared once per activity pair

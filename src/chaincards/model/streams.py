@@ -29,7 +29,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from chaincards.document import ListBlock, Paragraph, ParsedNote
-from chaincards.model.names import clean_activity_name
+from chaincards.model.names import KIND_PLURALS, KIND_WORDS, clean_activity_name, name_key
 from chaincards.model.steps import Steps
 from chaincards.model.types import Activity, LeftOut, ValueStream
 
@@ -43,10 +43,10 @@ _KIND = re.compile(rf"\b({_KINDS})\b", re.I)
 _HEADING = re.compile(rf"\b(?:{_KINDS.replace('s?', '')})\b(?!s)", re.I)
 _NAME_VERBS = re.compile(
     r"\s+(?:sequences?|is|are|follows?|goes(?: through)?|runs(?: through)?|flows(?: through)?|"
-    r"consists of|includes?|looks like|=)$",
+    r"consists of|includes?|looks like|has|uses|=)(?:\s+(?:this|these|the following|the))?$",
     re.I,
 )
-_NAME_LEAD = re.compile(r"^(?:example|e\.g\.|for example|eg|the|first(?:ly)?)\s*[:,]?\s*", re.I)
+_NAME_LEAD = re.compile(r"^(?:example|e\.g\.|for example|eg|the|an?|first(?:ly)?)\s*[:,]?\s+", re.I)
 _EDGE = " \t.,;:!?()[]\"'“”"
 _FIRST = re.compile(r"^(?:first(?:ly)?|to begin with|start(?:ing)? with|begin with)[,:]?\s+", re.I)
 _MAX_STEP_WORDS = 6
@@ -67,6 +67,13 @@ def kind_word(*texts: str) -> str | None:
             word = " ".join(match.group(1).casefold().split()).replace("lifecycle", "life cycle")
             return word[:-1] if word.endswith("s") else word
     return None
+
+
+def _without_steps(text: str, steps: list[str]) -> str:
+    for step in sorted(steps, key=len, reverse=True):
+        if step:
+            text = text.replace(step, " ")
+    return text
 
 
 def _without_kind(name: str) -> str:
@@ -240,13 +247,15 @@ class _Found:
 
     def add(self, read: _Read, kind: str, fallback: str, path: str, line: int) -> None:
         missing = [t for t, s in zip(read.texts, read.steps, strict=True) if s is None]
-        named = _without_kind(read.name) if read.name else ""
+        named = _stream_name(_without_kind(read.name)) if read.name else ""
+        if name_key(named) and all(w in KIND_WORDS | KIND_PLURALS for w in name_key(named)):
+            named = ""  # `The phases, in order: …` names no sequence
         if missing:
             if sum(s is not None for s in read.steps) >= 2:
                 self.left_out.append(LeftOut(path, line, named or fallback, kind, missing[0]))
             return
         chain = tuple(s for s in read.steps if s is not None)
-        name = named or fallback or " → ".join(chain)
+        name = named or fallback  # "" when the notes give it no name
         key = (name.casefold(), chain)
         if key not in self._seen:
             self._seen.add(key)
@@ -278,9 +287,10 @@ def find_value_streams(
                 continue
             for text, line in lines:
                 for read in chains(text, found.steps):
+                    # The steps' own names do not say the kind (`Krebs cycle`).
+                    around = [_without_steps(t, read.texts) for t in (text, paragraph)]
                     kind = (
-                        kind_word(read.name, text, paragraph, *reversed(section), note.title)
-                        or "sequence"
+                        kind_word(read.name, *around, *reversed(section), note.title) or "sequence"
                     )
                     fallback = heading[0] if heading else ""
                     found.add(read, kind, fallback, note.path, line)
