@@ -40,6 +40,7 @@ test: $(VENV)/.test-extras $(VENV)/.browser
 	-$(MAKE) --no-print-directory $(MERMAID_JS)
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 	CHAINCARDS_MERMAID_JS=$(abspath $(MERMAID_JS)) $(BIN)/python -m pytest
 
 BENCH_ARGS ?= --sizes 1000,5000 --repeats 3
@@ -57,6 +58,7 @@ pictures: $(VENV)/.browser
 lint: $(VENV)/.test-extras
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+	$(BIN)/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -77,4 +77,9 @@ def replace_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> bool:
 
 
 def write_text_atomically(path: Path, text: str) -> bool:
-    return replace_atomically(path, lambda out: out.write(text.encode("utf-8")))
+    data = text.encode("utf-8")
+
+    def write(out: IO[bytes]) -> None:
+        out.write(data)
+
+    return replace_atomically(path, write)

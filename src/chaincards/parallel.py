@@ -11,7 +11,7 @@ import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from chaincards.cache import ParseCache, RecordingResolver
 from chaincards.document import ParseResult, SourceNote
@@ -124,11 +124,11 @@ def run_each(
     try:
         context = multiprocessing.get_context("fork")
         with context.Pool(min(jobs, len(items))) as pool:
-            results = []
+            forked: list[_R] = []
             for result in pool.imap(_run_forked, range(len(items))):
-                results.append(result)
+                forked.append(cast(_R, result))
                 tick(1)
-            return results
+            return forked
     finally:
         gc.unfreeze()
         _forked_work = None

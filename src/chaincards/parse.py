@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import PurePosixPath
+from typing import cast
 from urllib.parse import unquote
 
 from markdown_it.token import Token
@@ -189,9 +190,9 @@ class _Walker:
             elif kind == "list_item_close":
                 current.pop()
             elif kind == "inline" and current:
-                parts, links = current[-1][0], current[-1][2]
-                parts.append(plain_text(token.children))  # type: ignore[union-attr]
-                links.extend(inline_links(token.children))  # type: ignore[union-attr]
+                parts, links = cast(list[str], current[-1][0]), cast(list[Link], current[-1][2])
+                parts.append(plain_text(token.children or []))
+                links.extend(inline_links(token.children or []))
             index += 1
         items = tuple(_freeze(item) for item in root)
         ordered = open_token.type == "ordered_list_open"

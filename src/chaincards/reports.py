@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderableType
 from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
@@ -120,7 +120,7 @@ def _also(item: Item) -> str:
 
 
 def model_tree(model: Model) -> Group:
-    trees: list[object] = []
+    trees: list[RenderableType] = []
     for activity in model.activities:
         tree = Tree(f"[bold]{activity.name}[/]  [dim]{activity.home_path}:{activity.home_line}[/]")
         if activity.aliases:

@@ -103,7 +103,7 @@ class _PackagePlan:
 def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes]:
     digest = inputs_digest(plan.cards, plan.media_root) if plan.state else ""
     ids: dict[str, int] | None = None
-    fresh = bool(plan.state) and is_fresh(plan.path, digest, plan.state)
+    fresh = plan.state is not None and is_fresh(plan.path, digest, plan.state)
     if fresh and digest == plan.previous.inputs:
         return False, Changes()  # its manifest already describes exactly these cards
     # Only here, for a package that changed: hashing every card is what settling costs.

@@ -170,8 +170,8 @@ class _CardFinder:
             front, back = "\n".join(lines[:split]), "\n".join(lines[split + 1 :])
             self.add_basic(front, back, shape, self.file_line(inline.map), inline.map, "spaced")
             return
-        for number, line in enumerate(lines):
-            self.inline_card(line, inline.map, number)
+        for number, text in enumerate(lines):
+            self.inline_card(text, inline.map, number)
 
     def inline_card(self, line: str, span: list[int] | None, number: int) -> None:
         found = find_separator(line)

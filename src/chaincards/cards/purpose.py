@@ -12,6 +12,7 @@ A whole purpose clause (20–30 words) is a sentence to recite, not a fact. Two 
 from __future__ import annotations
 
 import re
+from functools import partial
 from html import escape
 
 from chaincards.cards.card import CardNote
@@ -172,22 +173,18 @@ def purpose_cards(activity: Activity, vault: Vault) -> list[CardNote]:
         lead_html = f"{strong(activity.name)} — {cloze_safe(mask_activity(lead, activity, 'it'))}"
     masked = _without_name_words(mask_activity(activity.purpose.strip(), activity, "…"), activity)
     noun = noun_phrase(activity.kind or vault.model.step_noun)
-    common = {
-        "kind": "purpose",
-        "path": source.path,
-        "line": source.line,
-        "activity": activity.name,
-    }
+    place = partial(
+        vault.card, kind="purpose", path=source.path, line=source.line, activity=activity.name
+    )
     return [
-        vault.card(
+        place(
             identity=(activity.name, "cloze"),
             shape="cloze",
             front=_pieces_cloze(lead_html, key),
             back="",
             answers=tuple(text for text, asked in pieces(key) if asked),
-            **common,
         ),
-        vault.card(
+        place(
             # Not the old name ↔ purpose pair's identity: that note had the reversed notetype,
             # and Anki skips a note whose GUID it knows with another notetype.
             identity=(activity.name, "purpose to name"),
@@ -196,6 +193,5 @@ def purpose_cards(activity: Activity, vault: Vault) -> list[CardNote]:
             back=strong(activity.name),
             answers=(activity.name,),
             masked=(activity.name, *activity.aliases),
-            **common,
         ),
     ]

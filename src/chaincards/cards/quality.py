@@ -212,7 +212,8 @@ def screen(
                 warning(
                     path,
                     line or 1,
-                    f"duplicate card in deck {card.deck!r} (same question as {first.origin}); "
+                    f"duplicate card in deck {card.deck!r} (same question as "
+                    f"{first.origin if first else '?'}); "
                     "skipped",
                 )
             )

@@ -172,8 +172,9 @@ def broadcast_questions(model: Model) -> list[Reverse]:
     """ "Which stage provides X to every other stage?" per broadcast artifact."""
     by_artifact: dict[tuple[str, frozenset[str]], list[tuple[Item, str]]] = defaultdict(list)
     for activity in model.activities:
-        for direction in ("output", "input"):
-            for item in broadcasts(activity, direction):  # type: ignore[arg-type]
+        directions: tuple[Direction, ...] = ("output", "input")
+        for direction in directions:
+            for item in broadcasts(activity, direction):
                 key = (direction, content_words(item.artifact or item.text))
                 by_artifact[key].append((item, activity.name))
     return [

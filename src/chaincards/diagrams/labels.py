@@ -38,10 +38,10 @@ def place_labels(
 ) -> list[Label | None]:
     """A label for each curve, in curve order, placed in the order given by `order` (indexes
     into `curves`); no label intersects a box in `blocked` or another label."""
-    taken = _Grid()
+    taken: _Grid[Box] = _Grid()
     for box in blocked:
         taken.add(box, box)
-    lines = _Grid()
+    lines: _Grid[tuple[int, Point, Point]] = _Grid()
     for i, curve in enumerate(curves):
         for p, q in pairwise(curve.points(SAMPLES)):
             lines.add(bounds([Box(p[0], p[1], 0, 0), Box(q[0], q[1], 0, 0)]), (i, p, q))

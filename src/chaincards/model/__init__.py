@@ -212,10 +212,10 @@ def build_model(
             outputs.extend(
                 _item(resolver, i, "output", path, first_pass) for i in declaration.outputs
             )
-        for item in (*inputs, *outputs):
-            for counterpart in item.counterparts:
+        for read in (*inputs, *outputs):
+            for counterpart in read.counterparts:
                 if counterpart.kind == "party":
-                    parties.add(counterpart, item.source)
+                    parties.add(counterpart, read.source)
         resolved.append((entry, inputs, outputs))
     takeaways = takeaway_purposes(ordered, index)
     activities = tuple(

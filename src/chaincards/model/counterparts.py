@@ -122,7 +122,7 @@ def strip_period(text: str) -> str:
 def link_is_file(target: str) -> bool:
     """`Book.pdf`, `diagram.png`: a file, not a note (a `.md` target is a note)."""
     match = _FILE_EXTENSION.search(target)
-    return bool(match) and match.group().casefold() != ".md"
+    return match is not None and match.group().casefold() != ".md"
 
 
 class Resolver:

@@ -24,7 +24,7 @@ class Entry:
     def home(self) -> Declaration | None:
         """The deck-defining declaration: the activity's own note, else the first chapter."""
         own = [d for d in self.declarations if d.own_note]
-        return (own or self.declarations or [None])[0]
+        return (own or self.declarations)[0] if own or self.declarations else None
 
     @property
     def name(self) -> str:

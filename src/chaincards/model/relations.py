@@ -15,23 +15,28 @@ from chaincards.model.names import CONNECTOR, tokenize
 from chaincards.model.units import Unit
 
 Reads = Literal["source", "target"]
+
+
 # Multi-word phrases by their last word; single prepositions are the fallback. The verb before a
 # preposition is part of the relation as written (`provided by`); other verb residue in front of
 # it is stripped from the artifact (artifacts.py).
+def _reading(words: str, reads: Reads) -> dict[str, Reads]:
+    return dict.fromkeys(words.split(), reads)
+
+
 PHRASES: dict[str, dict[str, Reads]] = {
-    "by": {
-        w: "source"
-        for w in "provided supplied produced created made generated issued prepared sent".split()
-    }
-    | {"used": "target", "consumed": "target", "reused": "target", "needed": "target"},
-    "from": {w: "source" for w in "received coming obtained taken collected derived back".split()},
-    "to": {
-        w: "target"
-        for w in "delivered provided sent passed returned fed handed given forwarded released "
-        "shipped transferred back on".split()
-    },
-    "for": {"provided": "target", "produced": "target", "prepared": "target"},
-    "into": {w: "target" for w in "fed passed goes go put fed taken".split()},
+    "by": _reading(
+        "provided supplied produced created made generated issued prepared sent", "source"
+    )
+    | _reading("used consumed reused needed", "target"),
+    "from": _reading("received coming obtained taken collected derived back", "source"),
+    "to": _reading(
+        "delivered provided sent passed returned fed handed given forwarded released shipped "
+        "transferred back on",
+        "target",
+    ),
+    "for": _reading("provided produced prepared", "target"),
+    "into": _reading("fed passed goes go put taken", "target"),
 }
 PREPOSITION_READS: dict[str, Reads] = {
     "from": "source",

@@ -77,7 +77,7 @@ def _same_answers(names: Names, asked: tuple[Asked, ...]) -> bool:
             now: object = names.get(about)  # type: ignore[arg-type]
         elif question == "longest":
             norms, start = about  # type: ignore[misc]
-            now = names.longest(norms, start)
+            now = names.longest(norms, start)  # type: ignore[has-type]
         elif question == "starts_any":
             now = names.starts_any(about)  # type: ignore[arg-type]
         elif question == "by_prefix":

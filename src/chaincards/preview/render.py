@@ -284,10 +284,10 @@ def render_template(nodes: Iterable[_TemplateNode], side: _Side) -> str:
         elif node.field == "FrontSide" and not node.filters:
             parts.append(side.front_side)
         elif node.filters == ("cloze",):
-            nodes = parse_cloze(_field(side, node.field))
+            cloze_nodes = parse_cloze(_field(side, node.field))
             # Anki leaves the field out entirely on a card whose cloze number it lacks.
-            if side.ordinal in _cloze_numbers(nodes):
-                parts.append(render_cloze(nodes, side.ordinal, side.question))
+            if side.ordinal in _cloze_numbers(cloze_nodes):
+                parts.append(render_cloze(cloze_nodes, side.ordinal, side.question))
         elif not node.filters:
             parts.append(_field(side, node.field))
         else:
