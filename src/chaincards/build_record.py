@@ -10,16 +10,17 @@ there when its size and time are unchanged or, failing that, its bytes hash the 
 from __future__ import annotations
 
 import hashlib
-import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards.anki.freshness import file_sha256
-from chaincards.anki.manifest import Changes, manifest_path
-from chaincards.cache import entry_key, tool_fingerprint, write_quietly
-from chaincards.cards.quality import QualityReport
-from chaincards.diagnostics import Diagnostic
+from chaincards.anki.manifest import Changes, Entry, manifest_path
+from chaincards.cache import entry_key
+from chaincards.cards.quality import Dropped, QualityReport
+from chaincards.diagnostics import Diagnostic, Severity
 from chaincards.document import SourceNote
+from chaincards.store import Decoder, Store, encode
+from chaincards.store.fingerprint import tool_fingerprint
 
 _FORMAT = 1
 
@@ -75,22 +76,27 @@ def _still_there(stored: _StoredPackage) -> bool:
     return stat.st_size == stored.size and file_sha256(stored.summary.path) == stored.sha256
 
 
-def recall(file: Path, key: str) -> Remembered | None:
+_RECORD = Decoder(
+    [_StoredPackage, PackageSummary, Changes, Entry, Diagnostic, Severity, QualityReport, Dropped]
+)
+
+
+def recall(store: Store, key: str) -> Remembered | None:
     """The build recorded under `key`, if its packages are still exactly as it wrote them."""
+    blob = store.get("build", key)
     try:
-        with file.open("rb") as handle:
-            stored_format, stored_key, packages, diagnostics, quality = pickle.load(handle)
-    except Exception:  # missing, truncated, from another version: build again
+        packages, diagnostics, quality = _RECORD.decode(blob) if blob else ((), (), None)
+        if not isinstance(quality, QualityReport) or not all(
+            isinstance(p, _StoredPackage) and _still_there(p) for p in packages
+        ):
+            return None
+        return Remembered([p.summary for p in packages], list(diagnostics), quality)
+    except (ValueError, TypeError):  # damaged, foreign or of another shape: build again
         return None
-    if (stored_format, stored_key) != (_FORMAT, key):
-        return None
-    if not all(isinstance(p, _StoredPackage) and _still_there(p) for p in packages):
-        return None
-    return Remembered([p.summary for p in packages], diagnostics, quality)
 
 
 def remember(
-    file: Path,
+    store: Store,
     key: str,
     packages: list[PackageSummary],
     diagnostics: list[Diagnostic],
@@ -104,5 +110,5 @@ def remember(
         stat = package.path.stat()
         summary = PackageSummary(package.path, False, package.decks, stale=package.stale)
         stored.append(_StoredPackage(summary, stat.st_size, stat.st_mtime_ns, sha))
-    data = (_FORMAT, key, stored, diagnostics, quality)
-    write_quietly(file, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
+    store.drop("build", store.keys("build"))  # one build is remembered: the last
+    store.put("build", key, encode((stored, diagnostics, quality)))

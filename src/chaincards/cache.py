@@ -2,8 +2,8 @@
 
 An entry is keyed by the tool version and the note's path, time and text. Parsing also asks the
 vault where linked files are (embeds); the entry records those questions and their answers, and
-is used only when the vault still answers them the same way. Entries are single files written
-atomically; a corrupt, stale or unreadable entry is a miss, never an error.
+is used only when the vault still answers them the same way. Entries are rows of the build store
+(`chaincards.store`); a corrupt, stale or unreadable entry is a miss, never an error.
 """
 
 from __future__ import annotations
@@ -11,18 +11,29 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
-import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import IO
-from unicodedata import unidata_version
 
-from chaincards import __version__
-from chaincards.document import FileResolver, ParseResult, SourceNote
+from chaincards.diagnostics import Diagnostic, Severity
+from chaincards.document import (
+    Callout,
+    FileResolver,
+    Heading,
+    Link,
+    ListBlock,
+    ListItem,
+    NoteMeta,
+    Paragraph,
+    ParsedNote,
+    ParseResult,
+    SourceNote,
+    WrittenCard,
+)
+from chaincards.store import Decoder, Store, encode
+from chaincards.store.fingerprint import tool_fingerprint
 
 _FORMAT = 1
 
@@ -38,19 +49,6 @@ class RecordingResolver:
         answer = self.resolve(target, from_note)
         self.asked[(target, from_note)] = answer
         return answer
-
-
-@lru_cache(maxsize=1)
-def tool_fingerprint() -> str:
-    """The version and a hash of chaincards' own code: a changed parser must not reuse old
-    results, even between two builds of one version (a developer's checkout). Python's version
-    and Unicode tables too: GUID keys and name matching depend on its case folding and NFKC."""
-    digest = hashlib.sha256(f"{__version__}\0{sys.version}\0{unidata_version}".encode())
-    package = Path(__file__).resolve().parent
-    for source in sorted(package.rglob("*.py")) + sorted(package.rglob("*.css")):
-        with contextlib.suppress(OSError):
-            digest.update(source.relative_to(package).as_posix().encode() + source.read_bytes())
-    return digest.hexdigest()
 
 
 def write_quietly(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> None:
@@ -88,23 +86,43 @@ def entry_key(source: SourceNote) -> str:
     return digest.hexdigest()
 
 
+_PARSED = Decoder(
+    [
+        ParseResult,
+        ParsedNote,
+        SourceNote,
+        NoteMeta,
+        Link,
+        Heading,
+        Paragraph,
+        ListItem,
+        ListBlock,
+        Callout,
+        WrittenCard,
+        Diagnostic,
+        Severity,
+    ]
+)
+
+
 class ParseCache:
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
+    """Parse results in the build store's `parse` space, by `entry_key`."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
         self.hits = 0
         self.misses = 0
-
-    def _file(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.pickle"
+        self._used: set[str] = set()
 
     def get(self, source: SourceNote, resolve: FileResolver) -> ParseResult | None:
+        key = entry_key(source)
+        self._used.add(key)
+        blob = self.store.get("parse", key)
         try:
-            with self._file(entry_key(source)).open("rb") as handle:
-                stored_format, asked, result = pickle.load(handle)
-        except Exception:  # missing, truncated, from another version: all just a miss
-            self.misses += 1
-            return None
-        if stored_format != _FORMAT or not isinstance(result, ParseResult):
+            asked, result = _PARSED.decode(blob) if blob is not None else (None, None)
+        except (ValueError, TypeError):  # damaged, foreign or of another shape: a miss
+            asked, result = None, None
+        if not isinstance(result, ParseResult) or not isinstance(asked, dict):
             self.misses += 1
             return None
         if any(resolve(target, note) != answer for (target, note), answer in asked.items()):
@@ -116,5 +134,11 @@ class ParseCache:
     def put(
         self, source: SourceNote, asked: dict[tuple[str, str], str | None], result: ParseResult
     ) -> None:
-        data = pickle.dumps((_FORMAT, asked, result), protocol=pickle.HIGHEST_PROTOCOL)
-        write_quietly(self._file(entry_key(source)), data)
+        key = entry_key(source)
+        self._used.add(key)
+        with contextlib.suppress(TypeError):
+            self.store.put("parse", key, encode((asked, result)))
+
+    def save(self) -> None:
+        """Entries of notes this build did not read are let go: the cache is one vault's."""
+        self.store.drop("parse", self.store.keys("parse") - self._used)

@@ -27,9 +27,15 @@ from chaincards.git_times import committed_times
 from chaincards.memo_file import Memo
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
-from chaincards.model.remembered import Remembered, RememberedResolutions, ResolutionKey
+from chaincards.model.remembered import (
+    RESOLUTIONS,
+    Remembered,
+    RememberedResolutions,
+    ResolutionKey,
+)
 from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
+from chaincards.store import Store
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
 from chaincards.write import write_decks
 
@@ -179,7 +185,38 @@ def build_decks(
     unchanged packages are not rewritten, and an unchanged vault is not even parsed."""
     clock = _Clock()
     loaded = load_vault(paths, include, skip, exclude)
-    record = cache_folder / "build.pickle" if cache_folder else None
+    store = Store(cache_folder) if cache_folder else None
+    try:
+        return _build(
+            loaded, out, store, clock, default_deck, kinds, single, jobs, progress, diagrams
+        )
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _store_warning(store: Store | None, root: Path) -> list[Diagnostic]:
+    """One warning when the build store could not be used and everything was built anew."""
+    if store is None or not store.reset or store.location is None:
+        return []
+    path = store.location
+    where = path.relative_to(root) if path.is_relative_to(root) else path
+    message = f"the build cache was {store.reset}; it was started anew and every note parsed"
+    return [warning(str(where), 1, message)]
+
+
+def _build(
+    loaded: LoadedVault,
+    out: Path,
+    store: Store | None,
+    clock: _Clock,
+    default_deck: str | None,
+    kinds: tuple[str, ...],
+    single: str | None,
+    jobs: int,
+    progress: Progress | None,
+    diagrams: bool,
+) -> BuildResult:
     options = (
         str(out.resolve()),
         single or "",
@@ -187,10 +224,9 @@ def build_decks(
         ",".join(kinds),
         "diagrams" if diagrams else "",
     )
-    key = (
-        build_record.build_key(loaded.sources, loaded.vault.index.mtimes, options) if record else ""
-    )
-    last = build_record.recall(record, key) if record else None
+    mtimes = loaded.vault.index.mtimes
+    key = build_record.build_key(loaded.sources, mtimes, options) if store else ""
+    last = build_record.recall(store, key) if store else None
     clock.lap("read")
     if last is not None:
         diagnostics = loaded.diagnostics + last.diagnostics
@@ -198,14 +234,14 @@ def build_decks(
         return BuildResult(
             last.packages, diagnostics, last.quality, True, notes, 0, seconds=clock.laps
         )
-    parse_cache = ParseCache(cache_folder / "notes") if cache_folder else None
+    parse_cache = ParseCache(store) if store else None
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
     clock.lap("parse")
-    memo = CardMemo(cache_folder / "cards" if cache_folder else None)
-    resolutions = Memo[ResolutionKey, Remembered](
-        cache_folder / "resolutions" if cache_folder else None
-    )
+    memo = CardMemo(store)
+    resolutions = Memo[ResolutionKey, Remembered](store, "resolutions", RESOLUTIONS)
     compilation = compile_parsed(parsed, default_deck, kinds, memo, resolutions)
+    if parse_cache is not None:
+        parse_cache.save()
     memo.save()
     resolutions.save()
     manifests = read_manifests(out)
@@ -218,22 +254,23 @@ def build_decks(
 
         cards, generated = with_diagrams(cards, compilation.model, render_svg)
     clock.lap("compile")
-    state = cache_folder / "packages" if cache_folder else None
+    state = store.path.parent / "packages" if store and store.path else None
     reports = write_decks(
         cards, out, parsed.vault.root, single, progress, state, jobs, manifests, generated
     )
     packages = [
         PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes, r.stale) for r in reports
     ]
-    if record:
+    if store is not None:
         found = compilation.diagnostics[len(loaded.diagnostics) :]
-        build_record.remember(record, key, packages, found, compilation.quality)
+        build_record.remember(store, key, packages, found, compilation.quality)
     clock.lap("write")
     notes = len(loaded.sources)
     reparsed = parse_cache.misses if parse_cache else notes
+    # Said once, by this build: the record above is what the next build repeats.
     return BuildResult(
         packages,
-        compilation.diagnostics,
+        compilation.diagnostics + _store_warning(store, loaded.vault.root),
         compilation.quality,
         False,
         notes,

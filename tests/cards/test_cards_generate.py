@@ -28,6 +28,7 @@ from chaincards.cards.written import written_card_notes
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import build_model
 from chaincards.parse import parse_note
+from chaincards.store import Store
 from model.model_helpers import activity_note
 
 MTIME = 1_700_000_000
@@ -449,9 +450,11 @@ def bakery(mtimes: tuple[int, int, int] = (100, 200, 300), noun: str = "stage") 
 
 
 def remembered(folder: Path, notes: list[ParsedNote], kinds=CARD_KINDS) -> tuple[list, CardMemo]:
-    memo = CardMemo(folder)
+    store = Store(folder)
+    memo = CardMemo(store)
     made = generate(notes, kinds, memo)
     memo.save()
+    store.close()
     return made, memo
 
 

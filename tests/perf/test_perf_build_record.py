@@ -1,18 +1,27 @@
-"""The build record (an unchanged vault is not parsed again) and packages written in parallel."""
+"""The build record, a row of the build store (an unchanged vault is not parsed again), and
+packages written in parallel."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import sqlite3
+import zlib
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 import chaincards.pipeline as pipeline
+import chaincards.store.database as database
+from chaincards.build_record import recall
+from chaincards.cards.quality import QualityReport
 from chaincards.cli import app
 from chaincards.parallel import run_each
+from chaincards.store import Store, encode
+from chaincards.store.database import FILE_NAME
 
 NOTE = "---\ncards-deck: {deck}::Chapter\n---\n# T{n}\n>[!info] card\n>Question {n}?\n>---\n>A{n}\n"
 
@@ -28,7 +37,7 @@ def make_vault(root: Path, decks: int = 2, notes: int = 3) -> Path:
     return vault
 
 
-def build(vault: Path, out: Path, *extra: str) -> dict[str, object]:
+def build(vault: Path, out: Path, *extra: str) -> dict[str, Any]:
     result = CliRunner().invoke(app, ["build", str(vault), "-o", str(out), "--json", *extra])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -87,12 +96,100 @@ def test_a_damaged_or_deleted_package_is_written_again(tmp_path: Path) -> None:
     assert digests(out) == before
 
 
-def test_a_corrupt_record_means_a_full_build(tmp_path: Path) -> None:
+def _set_record(cache: Path, value: bytes) -> None:
+    db = sqlite3.connect(cache / FILE_NAME)
+    assert db.execute("UPDATE entries SET value = ? WHERE space = 'build'", (value,)).rowcount == 1
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        b"not a record",
+        zlib.compress(b'{"t": [[], [], {"c": "system", "v": []}]}'),  # a class not allowed
+        encode("a string"),
+        encode(([1], [], QualityReport())),
+    ],
+    ids=["garbage", "foreign class", "a string", "not packages"],
+)
+def test_a_corrupt_record_means_a_full_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: bytes
+) -> None:
+    vault, out, cache = make_vault(tmp_path), tmp_path / "out", tmp_path / "cache"
+    first = build(vault, out, "--cache-dir", str(cache))
+    assert not list(cache.rglob("*.pickle"))
+    _set_record(cache, value)
+    parsed: list[object] = []
+    real = pipeline.parse_vault
+
+    def parse_vault(*args: Any, **kwargs: Any) -> Any:
+        parsed.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "parse_vault", parse_vault)
+    report = build(vault, out, "--cache-dir", str(cache))
+    assert parsed and report["reused_last_build"] is False
+    assert [p["notes"] for p in report["packages"]] == [3, 3]
+    assert report["diagnostics"] == first["diagnostics"] == []
+    # The full build recorded itself again: the next one is the last build.
+    assert build(vault, out, "--cache-dir", str(cache))["reused_last_build"] is True
+
+
+@pytest.mark.parametrize(
+    "value", [encode(None), encode((5, [], QualityReport()))], ids=["none", "not a list"]
+)
+def test_a_record_of_another_shape_means_a_full_build(tmp_path: Path, value: bytes) -> None:
+    store = Store(tmp_path / "cache")
+    store.put("build", "key", value)
+    try:
+        assert recall(store, "key") is None
+    finally:
+        store.close()
+
+
+def test_the_record_is_a_row_of_the_store(tmp_path: Path) -> None:
+    vault, out, cache = make_vault(tmp_path), tmp_path / "out", tmp_path / "cache"
+    for _ in range(2):
+        build(vault, out, "--cache-dir", str(cache))
+        store = Store(cache)
+        assert len(store.keys("build")) == 1  # one build is remembered: the last
+        store.close()
+    note = vault / "deck0 note0.md"
+    note.write_text(NOTE.format(deck="Deck 0", n="edited"), encoding="utf-8")
+    build(vault, out, "--cache-dir", str(cache))
+    store = Store(cache)
+    [key] = store.keys("build")
+    store.close()
+    assert build(vault, out, "--cache-dir", str(cache))["reused_last_build"] is True
+    store = Store(cache)
+    assert store.keys("build") == {key}
+    store.close()
+
+
+def test_a_record_of_other_code_is_not_the_last_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     vault, out, cache = make_vault(tmp_path), tmp_path / "out", tmp_path / "cache"
     build(vault, out, "--cache-dir", str(cache))
-    (cache / "build.pickle").write_bytes(b"not a pickle")
+    monkeypatch.setattr(database, "tool_fingerprint", lambda: "another chaincards")
     report = build(vault, out, "--cache-dir", str(cache))
-    assert [p["notes"] for p in report["packages"]] == [3, 3]
+    assert report["reused_last_build"] is False
+    assert report["diagnostics"] == []  # another chaincards' store is no damage: no warning
+    assert [p["written"] for p in report["packages"]] == [False, False]  # same bytes on disk
+
+
+def test_the_last_build_reports_its_diagnostics_again(tmp_path: Path) -> None:
+    vault, out = make_vault(tmp_path), tmp_path / "out"
+    (vault / "pictured.md").write_text(
+        "---\ncards-deck: Deck 0::Chapter\n---\n# P\n>[!info] card\n>Q\n>---\n>A ![[gone.png]]\n",
+        encoding="utf-8",
+    )
+    first = build(vault, out)
+    assert [d["severity"] for d in first["diagnostics"]] == ["warning"]
+    again = build(vault, out)
+    assert again["reused_last_build"] is True
+    assert again["diagnostics"] == first["diagnostics"]
 
 
 def test_an_edit_or_other_options_are_not_the_last_build(tmp_path: Path) -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import random
 import re
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -16,25 +16,30 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-import chaincards.cache as cache_module
+import chaincards.store.database as database_module
 from ankitools import fresh_collection, import_package, learner_cards
 from chaincards.cards.memo import CardMemo
 from chaincards.cli import app
-from chaincards.memo_file import SHARDS, Memo, shard_of
+from chaincards.memo_file import Memo, store_key
 from chaincards.model import build_model
-from chaincards.model.remembered import Remembered, ResolutionKey
+from chaincards.model.remembered import RESOLUTIONS, Remembered, ResolutionKey
 from chaincards.pipeline import Compilation, compile_parsed, read_vault
+from chaincards.store import Decoder, Store
+from chaincards.store.database import FILE_NAME
 
 SAMPLE = Path(__file__).resolve().parents[2] / "notes"
 
 
 def _compile(vault: Path, folder: Path | None) -> tuple[Compilation, CardMemo, Memo]:
     parsed = read_vault([vault])
-    memo = CardMemo(folder / "cards" if folder else None)
-    resolutions = Memo[ResolutionKey, Remembered](folder / "res" if folder else None)
+    store = Store(folder) if folder else None
+    memo = CardMemo(store)
+    resolutions = Memo[ResolutionKey, Remembered](store, "resolutions", RESOLUTIONS)
     compilation = compile_parsed(parsed, None, memo=memo, resolutions=resolutions)
     memo.save()
     resolutions.save()
+    if store is not None:
+        store.close()
     return compilation, memo, resolutions
 
 
@@ -105,12 +110,15 @@ def test_a_build_from_memos_equals_a_build_without_them_after_any_edit(
     vault, folder = work / "vault", work / "memos"
     shutil.copytree(sample_vault, vault)
     _compile(vault, folder)  # the last build: fills the memos
+    store = Store(folder)
+    assert store.keys("cards")  # the last build's memo is there to be used
+    store.close()
     rng = random.Random(seed)
     done = [_edit(vault, rng) for _ in range(edits)]
     remembered, memo, _ = _compile(vault, folder)
     fresh, _, _ = _compile(vault, None)
     _same(remembered, fresh)
-    assert memo.units.loaded > 0, done  # the last build's memo was there to be used
+    assert memo.made + memo.reused > 0, done
 
 
 def test_an_unchanged_vault_makes_no_unit_and_resolves_nothing_again(tmp_path: Path) -> None:
@@ -157,29 +165,26 @@ def test_an_edit_remakes_only_the_units_it_touches(tmp_path: Path) -> None:
     assert memo.reused >= first.made - 5
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "other code", "not a dict"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "other code", "not a unit"])
 def test_a_damaged_or_foreign_memo_is_empty_never_an_error(
     tmp_path: Path, damage: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     vault = tmp_path / "vault"
     shutil.copytree(SAMPLE, vault)
     expected, _, _ = _compile(vault, tmp_path)
-    shards = sorted((tmp_path / "cards").glob("*.pickle"))
-    assert shards
-    for file in shards:
-        if damage == "garbage":
-            file.write_bytes(b"\x80\x05not a pickle at all")
-        elif damage == "truncated":
-            file.write_bytes(file.read_bytes()[: file.stat().st_size // 2])
-        elif damage == "not a dict":
-            file.write_bytes(pickle.dumps((2, cache_module.tool_fingerprint(), ["units"])))
-    if damage == "other code":
-        cache_module.tool_fingerprint.cache_clear()
-        monkeypatch.setattr(cache_module, "__version__", "0.0.0-other")
+    database = tmp_path / FILE_NAME
+    if damage == "garbage":
+        database.write_bytes(b"SQLite format 3\x00 and then nothing a database holds")
+    elif damage == "truncated":
+        database.write_bytes(database.read_bytes()[: database.stat().st_size // 2])
+    elif damage == "not a unit":  # a row that decodes to something else entirely
+        with sqlite3.connect(database) as db:
+            db.execute("UPDATE entries SET value = ? WHERE space = 'cards'", (b"\x78\x01",))
+    else:
+        monkeypatch.setattr(database_module, "tool_fingerprint", lambda: "another chaincards")
     compilation, memo, _ = _compile(vault, tmp_path)
     assert memo.reused == 0 and memo.made > 0
     _same(compilation, expected)
-    cache_module.tool_fingerprint.cache_clear()
 
 
 def test_a_new_name_re_resolves_only_the_items_whose_lookups_it_answers(
@@ -187,7 +192,7 @@ def test_a_new_name_re_resolves_only_the_items_whose_lookups_it_answers(
 ) -> None:
     vault = tmp_path / "vault"
     shutil.copytree(SAMPLE, vault)
-    remembered = Memo[ResolutionKey, Remembered]()
+    remembered = Memo[ResolutionKey, Remembered](None, "resolutions", RESOLUTIONS)
     first = build_model(read_vault([vault]).notes, remembered)
     items = sum(len(a.inputs) + len(a.outputs) for a in first.activities)
     # A new activity, linked from nowhere: every lookup that could find it now answers
@@ -207,7 +212,7 @@ def test_a_name_that_now_reads_an_item_differently_is_not_hidden_by_the_memo(
     vault = tmp_path / "vault"
     vault.mkdir()
     (vault / "Assess.md").write_text(assess + "## Outputs\n- Findings for [[Plan]]\n")
-    remembered = Memo[ResolutionKey, Remembered]()
+    remembered = Memo[ResolutionKey, Remembered](None, "resolutions", RESOLUTIONS)
 
     def inputs_of_assess() -> list[tuple[str, str]]:
         notes = read_vault([vault]).notes
@@ -247,47 +252,46 @@ def test_incremental_build_writes_the_bytes_of_a_build_without_caches(tmp_path: 
         assert ours == theirs, name
 
 
-def test_memo_keeps_what_this_build_used_and_rewrites_only_changed_shards(
-    tmp_path: Path,
-) -> None:
-    folder = tmp_path / "memo"
-    first = Memo[str, int](folder)
+def test_memo_keeps_what_this_build_used_and_writes_only_what_it_made(tmp_path: Path) -> None:
+    numbers = Decoder([])
+    store = Store(tmp_path)
+    first = Memo[str, int](store, "numbers", numbers)
     for number in range(200):
         first.put(f"key {number}", number)
     first.save()
-    files = sorted(folder.glob("*.pickle"))
-    assert 1 < len(files) <= SHARDS
-    for file in files:  # every shard dated in the past, to see which are written again
-        os.utime(file, ns=(10**18, 10**18))
-    second = Memo[str, int](folder)
-    assert second.loaded == 200
+    store.close()
+    store = Store(tmp_path)
+    assert len(store.keys("numbers")) == 200
+    second = Memo[str, int](store, "numbers", numbers)
     assert [second.get(f"key {n}") for n in range(200)] == list(range(200))
+    assert second.loaded == 200
     assert second.get("missing") is None and (second.hits, second.misses) == (200, 1)
-    second.put("key 7", 700)  # one value replaced: only its shard is written
+    second.put("key 7", 700)
+    written: list[str] = []
+    put = store.put
+    store.put = lambda space, key, value: (written.append(key), put(space, key, value))  # type: ignore[method-assign]
     second.save()
-    rewritten = {f.name for f in folder.glob("*.pickle") if f.stat().st_mtime_ns != 10**18}
-    assert rewritten == {f"{shard_of('key 7'):02x}.pickle"}
-    third = Memo[str, int](folder)
+    assert written == [store_key("key 7")]  # one value replaced: only its row is written
+    store.close()
+    store = Store(tmp_path)
+    third = Memo[str, int](store, "numbers", numbers)
     assert third.get("key 7") == 700
     assert third.get("key 8") == 8
-    third.save()  # every other value unused: dropped, their shards emptied
-    fourth = Memo[str, int](folder)
-    assert fourth.loaded == 2
-    assert {f.name for f in folder.glob("*.pickle")} == {
-        f"{shard_of(k):02x}.pickle" for k in ("key 7", "key 8")
-    }
+    third.save()  # every other value unused: dropped
+    assert store.keys("numbers") == {store_key("key 7"), store_key("key 8")}
+    store.close()
 
 
-def test_a_value_that_cannot_be_pickled_leaves_no_memo_and_no_temporary_file(
-    tmp_path: Path,
-) -> None:
-    memo = Memo[str, object](tmp_path / "memo")
+def test_a_value_the_codec_cannot_hold_is_only_not_remembered(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    memo = Memo[str, object](store, "values", Decoder([]))
     memo.put("fine", 1)
-    memo.put("lambda", lambda: None)  # pickle cannot write a lambda
+    memo.put("lambda", lambda: None)  # no code is ever stored
     memo.save()  # no exception: the memo only saves time
-    left = {p.name for p in (tmp_path / "memo").iterdir()}
-    assert not any(name.endswith(".tmp") for name in left)
-    assert Memo[str, object](tmp_path / "memo").get("lambda") is None
+    store.close()
+    again = Memo[str, object](Store(tmp_path), "values", Decoder([]))
+    assert again.get("lambda") is None and again.get("fine") == 1
+    assert not any(name.endswith(".tmp") for name in (p.name for p in tmp_path.iterdir()))
 
 
 def test_an_incremental_rebuild_updates_the_learners_cards_in_place(tmp_path: Path) -> None:

@@ -51,6 +51,7 @@ class Recording:
 
     made: list[tuple[CardNote, tuple[str, ...]]] = field(default_factory=list)
     read: set[str] = field(default_factory=set)
+    asked: dict[str, bool] = field(default_factory=dict)  # starts_a_name questions, answers
 
 
 @dataclass(frozen=True)
@@ -61,11 +62,13 @@ class Vault:
     default_deck: str
     model: Model
     own_notes: frozenset[str] = field(init=False)
+    _names: frozenset[str] = field(init=False, repr=False, compare=False)
     _recording: Recording | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         own = frozenset(a.home_path for a in self.model.activities if a.own_note)
         object.__setattr__(self, "own_notes", own)
+        object.__setattr__(self, "_names", self.proper_names)
 
     @contextmanager
     def recording(self) -> Iterator[Recording]:
@@ -88,6 +91,14 @@ class Vault:
         """First words of activity and party names: they keep their capital mid-sentence."""
         names = [a.name for a in self.model.activities] + [p.name for p in self.model.parties]
         return frozenset(n.split()[0].casefold() for n in names if n.split())
+
+    def starts_a_name(self, word: str) -> bool:
+        """Whether `word` starts an activity's or party's name (recorded: a memo unit that
+        asked is reused only while the answer is the same)."""
+        answer = word in self._names
+        if self._recording is not None:
+            self._recording.asked[word] = answer
+        return answer
 
     def names_of(self, names: Iterable[str]) -> tuple[str, ...]:
         """The names and every alias of these activities (parties as they are)."""

@@ -9,6 +9,7 @@ B?"); with more than three answers it cannot be answered and is left to the scre
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
 from chaincards.cards.card import CardNote
@@ -78,7 +79,7 @@ def forward_cards(question: Forward, vault: Vault) -> list[CardNote]:
     ]
 
 
-def _reverse_front(question: Reverse, noun: str, proper: frozenset[str]) -> str:
+def _reverse_front(question: Reverse, noun: str, proper: Callable[[str], bool]) -> str:
     count = len(question.answers)
     artifact = italic(question.artifact.text, proper)
     known = every_other(noun) if question.known == ALL else strong(question.known)
@@ -96,7 +97,7 @@ def _reverse_front(question: Reverse, noun: str, proper: frozenset[str]) -> str:
 
 def reverse_cards(question: Reverse, vault: Vault) -> list[CardNote]:
     path, line, paths = _best((question.artifact,), vault)
-    proper = vault.proper_names
+    proper = vault.starts_a_name
     if question.who == "party":
         identity: tuple[str, ...] = ("who", question.known, question.direction)
         identity += (question.artifact.text,)

@@ -49,18 +49,15 @@ def model_cards(
     memo = memo or CardMemo()
     wanted = {kind for kind in CARD_KINDS if kind in set(kinds)}
     noun = model.step_noun
-    names = vault.proper_names
     units: list[tuple[tuple[object, ...], Callable[[], list[CardNote]]]] = []
     for activity in model.activities:
-        units.append(
-            (("activity", noun, names, activity), partial(_activity_cards, activity, vault))
-        )
+        units.append((("activity", noun, activity), partial(_activity_cards, activity, vault)))
     if wanted & {"flows", "inputs", "outputs"}:
         for question in pair_questions(activity_flows(model)):
             units.append((("pair", noun, question), partial(forward_cards, question, vault)))
         for reverse in (*provider_questions(model), *broadcast_questions(model)):
             # The answers' aliases decide which words would give a reverse card away.
-            key = ("provider", noun, names, vault.names_of(reverse.answers), reverse)
+            key = ("provider", noun, vault.names_of(reverse.answers), reverse)
             units.append((key, partial(reverse_cards, reverse, vault)))
     if "streams" in wanted:
         for stream in model.value_streams:

@@ -10,7 +10,7 @@ Times are not compared: a reused card takes the newest time of the notes it was 
 new one would. Each unit also keeps which of its cards show their own answer (the quality
 check).
 
-The units are kept in the cache folder (see `memo_file`).
+The units are kept in the build store (see `memo_file`).
 """
 
 from __future__ import annotations
@@ -18,13 +18,13 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault, citation_html
 from chaincards.cards.quality import gives_away_answer
 from chaincards.document import Heading
 from chaincards.memo_file import Memo
+from chaincards.store import Decoder, Store
 
 NoteFacts = tuple[object, ...] | None  # what a card may read of one note; None: no such note
 
@@ -54,35 +54,40 @@ class _Unit:
     cards: tuple[CardNote, ...]
     dated_by: tuple[tuple[str, ...], ...]  # per card: the notes whose newest time it carries
     self_answering: tuple[bool, ...]  # per card: the front shows the answer
+    asked: tuple[tuple[str, bool], ...] = ()  # `Vault.starts_a_name` questions and answers
 
 
 class CardMemo:
-    """Units of model cards by key (see the module's text); without a folder, nothing is kept
+    """Units of model cards by key (see the module's text); without a store, nothing is kept
     and the cards are only made, with their quality verdicts."""
 
-    def __init__(self, folder: Path | None = None) -> None:
-        self.units: Memo[str, _Unit] = Memo(folder)
+    def __init__(self, store: Store | None = None) -> None:
+        self.units: Memo[str, _Unit] = Memo(store, "cards", Decoder([_Unit, CardNote]))
         self.made = 0  # units made by this build
         self.reused = 0  # units taken from the last build
         # id(card) → (card, whether it shows its own answer) for every card handed out.
         self.self_answering: dict[int, tuple[CardNote, bool]] = {}
 
     @property
-    def folder(self) -> Path | None:
-        return self.units.folder
+    def store(self) -> Store | None:
+        return self.units.store
 
     def cards(
         self, vault: Vault, facts: object, make: Callable[[], list[CardNote]]
     ) -> list[CardNote]:
         """The cards `make()` gives, from the memo when a unit had the same facts and every
         note it looked up still says the same. `facts`: all `make` reads besides the vault."""
-        if self.folder is None:
+        if self.store is None:
             return self._dated(self._made(vault, make), vault)
-        # No format number here: a shard written by other chaincards code is never read.
+        # No format number here: a store written by other chaincards code is never read.
         text = f"{vault.default_deck}\0{facts!r}"
         key = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
         unit = self.units.get(key)
-        if unit is not None and all(note_facts(vault, path) == was for path, was in unit.read):
+        if (
+            unit is not None
+            and all(note_facts(vault, path) == was for path, was in unit.read)
+            and all(vault.starts_a_name(word) == was for word, was in unit.asked)
+        ):
             self.reused += 1
         else:
             unit = self._made(vault, make)
@@ -100,6 +105,7 @@ class CardMemo:
             tuple(cards),
             tuple(dated[id(card)] for card in cards),
             tuple(gives_away_answer(card) for card in cards),
+            tuple(sorted(recording.asked.items())),
         )
 
     def _dated(self, unit: _Unit, vault: Vault) -> list[CardNote]:

@@ -9,6 +9,7 @@ words ("Which two stages …").
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 
 from chaincards.model.definitions import plural
@@ -31,16 +32,16 @@ def every_other(noun: str) -> str:
     return f"every other {noun}"
 
 
-def mid_sentence(text: str, proper: frozenset[str] = frozenset()) -> str:
+def mid_sentence(text: str, proper: Callable[[str], bool] = lambda word: False) -> str:
     """`Broad, high-level demand` → `broad, high-level demand`; `NADH`, `Rule 12 motions`,
-    `Engage requests` (a name in `proper`) keep their capital."""
+    `Engage requests` (`proper` says a word starts a name) keep their capital."""
     text = text.strip()
     first = text.split(maxsplit=1)[0] if text else ""
     word = first.strip("\"'“”(")
     if not word or not word[0].isupper():
         return text
     if (
-        word.casefold() in proper
+        proper(word.casefold())
         or any(c.isupper() for c in word[1:])
         or any(c.isdigit() for c in word)
     ):
@@ -64,7 +65,7 @@ def party_phrase(name: str, noun: str) -> str:
     return f"the {name}"
 
 
-def italic(text: str, proper: frozenset[str] = frozenset()) -> str:
+def italic(text: str, proper: Callable[[str], bool] = lambda word: False) -> str:
     return f"<i>{escape(mid_sentence(text, proper))}</i>"
 
 

@@ -14,6 +14,8 @@ from typing import Protocol
 from chaincards.document import Link
 from chaincards.model.counterparts import Resolution, Resolver
 from chaincards.model.names import Key, Names
+from chaincards.model.types import Counterpart
+from chaincards.store import Decoder
 
 # What one lookup asked and got: ("get", key, answer), ("longest", (norms, start), answer),
 # ("starts_any", word, answer), ("by_prefix", key, names), ("by_words", stems, names).
@@ -23,6 +25,7 @@ ResolutionKey = tuple[str, tuple[Link, ...]]  # item text, its links
 # may resolve an item against two sets of names (before and after linked names are learnt).
 Remembered = tuple[tuple[tuple[Asked, ...], Resolution], ...]
 _ALTERNATIVES = 2
+RESOLUTIONS = Decoder([Resolution, Counterpart, Link])  # what a stored resolution may hold
 
 
 class RememberedResolutions(Protocol):
