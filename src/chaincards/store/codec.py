@@ -21,7 +21,26 @@ from typing import Any
 _LEVEL = 1  # fast: these are caches, read and written every build
 
 
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}  # a dataclass's fields, in order, once per class
+
+
 def _plain(value: Any) -> Any:
+    # By exact type first: a build encodes millions of strings, tuples and card fields.
+    kind = type(value)
+    if kind in _SCALARS:
+        return value
+    if kind is tuple:
+        return {"t": [_plain(v) for v in value]}
+    if kind is list:
+        return [_plain(v) for v in value]
+    names = _FIELDS.get(kind)
+    if names is not None:
+        return {"c": kind.__name__, "v": [_plain(getattr(value, n)) for n in names]}
+    return _other(value)
+
+
+def _other(value: Any) -> Any:
     if isinstance(value, Enum):  # before str: a StrEnum is a str too
         return {"e": type(value).__name__, "v": value.value}
     if value is None or isinstance(value, bool | int | float | str):
@@ -40,8 +59,9 @@ def _plain(value: Any) -> Any:
         kind = "f" if isinstance(value, frozenset) else "s"
         return {kind: [_plain(v) for v in value]}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = [getattr(value, f.name) for f in dataclasses.fields(value) if f.init]
-        return {"c": type(value).__name__, "v": [_plain(v) for v in fields]}
+        names = tuple(f.name for f in dataclasses.fields(value) if f.init)
+        _FIELDS[type(value)] = names
+        return _plain(value)
     raise TypeError(f"cannot store a {type(value).__name__}")
 
 
