@@ -50,8 +50,14 @@ class BuildRun:
                 jobs=self.jobs,
                 progress=progress,
                 diagrams=self.settings["diagrams"],
+                waiting=self._waiting,
             )
         return result, time.perf_counter() - started
+
+    def _waiting(self) -> None:
+        self.console.print(
+            f"waiting for another build writing to {self.out}", markup=False, soft_wrap=True
+        )
 
     def once(self, one_line_json: bool = False) -> int:
         try:

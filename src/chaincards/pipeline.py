@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from chaincards.decks import deck_for, valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
+from chaincards.locks import one_build_at_a_time
 from chaincards.memo_file import Memo
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
@@ -180,19 +182,22 @@ def build_decks(
     jobs: int = 1,
     progress: Progress | None = None,
     diagrams: bool = False,
+    waiting: Callable[[], None] = lambda: None,
 ) -> BuildResult:
     """Notes in, packages out. With a cache folder, unchanged notes are not parsed again,
-    unchanged packages are not rewritten, and an unchanged vault is not even parsed."""
+    unchanged packages are not rewritten, and an unchanged vault is not even parsed. A second
+    build into the same `out` waits for the first (`waiting()` is called when it must)."""
     clock = _Clock()
     loaded = load_vault(paths, include, skip, exclude)
-    store = Store(cache_folder) if cache_folder else None
-    try:
-        return _build(
-            loaded, out, store, clock, default_deck, kinds, single, jobs, progress, diagrams
-        )
-    finally:
-        if store is not None:
-            store.close()
+    with one_build_at_a_time(out, waiting):
+        store = Store(cache_folder) if cache_folder else None
+        try:
+            return _build(
+                loaded, out, store, clock, default_deck, kinds, single, jobs, progress, diagrams
+            )
+        finally:
+            if store is not None:
+                store.close()
 
 
 def _store_warning(store: Store | None, root: Path) -> list[Diagnostic]:
