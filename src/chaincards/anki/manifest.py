@@ -15,9 +15,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from chaincards.anki.notetypes import fields_for
-from chaincards.cache import write_quietly
 from chaincards.cards.card import CardNote
 from chaincards.cards.guid import normalise_key
+from chaincards.files import write_text_atomically
 
 _FORMAT = 3
 SUFFIX = ".chaincards.json"
@@ -214,5 +214,6 @@ def write_manifest(path: Path, package: str, manifest: Manifest) -> None:
     text = (
         f'{{"format": {_FORMAT}, "inputs": {inputs}, "notes": [\n{notes}\n], "package": {name}}}\n'
     )
-    if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
-        write_quietly(path, text.encode("utf-8"))
+    # Manifests are state (they keep the GUIDs): written like the packages, synced, and a
+    # failure is the build's failure, never swallowed.
+    write_text_atomically(path, text)

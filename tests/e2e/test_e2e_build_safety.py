@@ -1,5 +1,6 @@
-"""Two builds of one vault into one output folder at once: the second waits for the first, and
-both end as a single build would (before the lock, 3 in 12 failed with "cannot write")."""
+"""Builds that must not step on each other or lose state: two builds of one vault into one output
+folder at once (the second waits; before the lock, 3 in 12 failed with "cannot write"), and a
+manifest that cannot be written (an error, never silently lost)."""
 
 from __future__ import annotations
 
@@ -63,3 +64,23 @@ def test_a_held_lock_makes_the_next_build_wait(tmp_path: Path) -> None:
     with one_build_at_a_time(out, lambda: told.append("waiting")):
         pass
     assert told == []  # free again: nobody waits
+
+
+def test_a_manifest_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
+    """Manifests keep the GUIDs: losing one silently would make the next reworded card new."""
+    vault = tmp_path / "notes"
+    shutil.copytree(REPO / "notes", vault, ignore=shutil.ignore_patterns(".*"))
+    out = tmp_path / "decks"
+    (out / "ITIL 4 Foundation.chaincards.json").mkdir(parents=True)  # in the way
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
+    done = subprocess.run(
+        [sys.executable, "-m", "chaincards", "build", str(vault), "--out", str(out)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "Traceback" not in done.stderr
+    assert "cannot write" in done.stderr
