@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards import build_record
+from chaincards.anki.carryover import carry_guids
 from chaincards.anki.manifest import all_entries, read_manifests
 from chaincards.build_record import PackageSummary
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
-from chaincards.cards.carryover import carry_guids
 from chaincards.cards.generate import CARD_KINDS, all_cards
 from chaincards.cards.memo import CardMemo
 from chaincards.cards.quality import QualityReport, screen

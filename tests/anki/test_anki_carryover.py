@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from chaincards.anki import carryover
+from chaincards.anki.carryover import SHORTLIST, carry_guids, similarity
 from chaincards.anki.manifest import Entry
-from chaincards.cards import carryover
 from chaincards.cards.card import CardNote
-from chaincards.cards.carryover import SHORTLIST, carry_guids, similarity
 
 
 def card(guid: str, front: str, origin: str, kind: str = "callout") -> CardNote:
