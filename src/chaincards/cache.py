@@ -18,20 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from chaincards.diagnostics import Diagnostic, Severity
-from chaincards.document import (
-    Callout,
-    FileResolver,
-    Heading,
-    Link,
-    ListBlock,
-    ListItem,
-    NoteMeta,
-    Paragraph,
-    ParsedNote,
-    ParseResult,
-    SourceNote,
-    WrittenCard,
-)
+from chaincards.document import PARSED_TYPES, FileResolver, ParseResult, SourceNote
 from chaincards.store import Decoder, Store, encode
 from chaincards.store.fingerprint import tool_fingerprint
 
@@ -86,23 +73,7 @@ def entry_key(source: SourceNote) -> str:
     return digest.hexdigest()
 
 
-_PARSED = Decoder(
-    [
-        ParseResult,
-        ParsedNote,
-        SourceNote,
-        NoteMeta,
-        Link,
-        Heading,
-        Paragraph,
-        ListItem,
-        ListBlock,
-        Callout,
-        WrittenCard,
-        Diagnostic,
-        Severity,
-    ]
-)
+_PARSED = Decoder([*PARSED_TYPES, Diagnostic, Severity])
 
 
 class ParseCache:

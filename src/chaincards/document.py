@@ -131,3 +131,19 @@ class ParsedNote:
 class ParseResult:
     note: ParsedNote | None  # None when the note could not be read at all
     diagnostics: list = field(default_factory=list)  # list[Diagnostic]
+
+
+# Everything a parse result is made of: what the build store may rebuild from its rows.
+PARSED_TYPES: tuple[type, ...] = (
+    ParseResult,
+    ParsedNote,
+    SourceNote,
+    NoteMeta,
+    Link,
+    Heading,
+    Paragraph,
+    ListItem,
+    ListBlock,
+    Callout,
+    WrittenCard,
+)
