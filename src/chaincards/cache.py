@@ -10,12 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import IO
 
 from chaincards.diagnostics import Diagnostic, Severity
 from chaincards.document import PARSED_TYPES, FileResolver, ParseResult, SourceNote
@@ -36,26 +31,6 @@ class RecordingResolver:
         answer = self.resolve(target, from_note)
         self.asked[(target, from_note)] = answer
         return answer
-
-
-def write_quietly(path: Path, data: bytes | Callable[[IO[bytes]], object]) -> None:
-    """Replace `path` atomically with `data`, or with what `data(file)` writes. Cache files only
-    save time, so a failure to write one is not an error: it is swallowed and no temporary file
-    is left behind."""
-    temp: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        with os.fdopen(handle, "wb") as out:
-            if isinstance(data, bytes):
-                out.write(data)
-            else:
-                data(out)
-        os.replace(temp, path)
-    except Exception:  # a cache file is never worth failing a build: disk full, unpicklable
-        if temp is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
 
 
 def entry_key(source: SourceNote) -> str:

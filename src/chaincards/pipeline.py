@@ -259,9 +259,8 @@ def _build(
 
         cards, generated = with_diagrams(cards, compilation.model, render_svg)
     clock.lap("compile")
-    state = store.path.parent / "packages" if store and store.path else None
     reports = write_decks(
-        cards, out, parsed.vault.root, single, progress, state, jobs, manifests, generated
+        cards, out, parsed.vault.root, single, progress, store, jobs, manifests, generated
     )
     packages = [
         PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes, r.stale) for r in reports

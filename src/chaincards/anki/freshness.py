@@ -1,17 +1,17 @@
 """Skipping packages that would not change: a digest of everything that goes into a package,
-recorded with the hash of the file written from it. An unchanged rebuild then reads the
-package once to hash it instead of writing it again.
+recorded (in the build store's `packages` space) with the hash of the file written from it. An
+unchanged rebuild then reads the package once to hash it instead of writing it again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from chaincards.anki.notetypes import TEMPLATES_REVISED
-from chaincards.cache import tool_fingerprint, write_quietly
 from chaincards.cards.card import CardNote
+from chaincards.store.fingerprint import tool_fingerprint
 
 
 def inputs_digest(cards: list[CardNote], media_root: Path) -> str:
@@ -35,27 +35,20 @@ def file_sha256(path: Path) -> str | None:
         return None
 
 
-def _record(state: Path, package: Path) -> Path:
-    return state / f"{package.name}.json"
+@dataclass(frozen=True)
+class Written:
+    """What a package file was written from (`inputs_digest`) and the hash of its bytes."""
+
+    inputs: str
+    sha256: str
 
 
-def is_fresh(package: Path, digest: str, state: Path) -> bool:
+def is_fresh(package: Path, digest: str, record: Written | None) -> bool:
     """The package on disk was written from exactly these inputs and not touched since."""
-    try:
-        record = json.loads(_record(state, package).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return (
-        isinstance(record, dict)
-        and record.get("inputs") == digest
-        and record.get("sha256") == file_sha256(package)
-    )
+    return record is not None and record.inputs == digest and record.sha256 == file_sha256(package)
 
 
-def remember(package: Path, digest: str, state: Path) -> None:
+def written_record(package: Path, digest: str) -> Written | None:
+    """The record of a package just written; None when it cannot be read back."""
     sha = file_sha256(package)
-    if sha is None:
-        return
-    # Without the record the next build just writes the package again.
-    record = json.dumps({"inputs": digest, "sha256": sha}, sort_keys=True)
-    write_quietly(_record(state, package), record.encode("utf-8"))
+    return Written(digest, sha) if sha is not None else None
