@@ -17,6 +17,7 @@ from chaincards.cli_options import (
     DefaultDeckOpt,
     DiagramsOpt,
     ExcludeOpt,
+    Flags,
     IncludeOpt,
     JsonOpt,
     OutOpt,
@@ -111,9 +112,8 @@ def build(
     if quiet and verbose:
         raise usage_error("--quiet and --verbose cannot be used together")
     targets = note_targets(paths)
-    settings = settings_for(
-        targets, out_text, include, exclude, single, default_deck, cards, strict, diagrams
-    )
+    flags = Flags(out_text, include, exclude, single, default_deck, cards, strict, diagrams)
+    settings = settings_for(targets, flags)
     out = Path(settings["out"])
     if out.exists() and not out.is_dir():
         raise usage_error(f"--out {out}: exists and is not a folder")
@@ -157,9 +157,8 @@ def config(
 ) -> None:
     """Show the settings a build would use, and where each came from."""
     targets = note_targets(paths)
-    settings = settings_for(
-        targets, out_text, include, exclude, single, default_deck, cards, strict, diagrams
-    )
+    flags = Flags(out_text, include, exclude, single, default_deck, cards, strict, diagrams)
+    settings = settings_for(targets, flags)
     if as_json:
         typer.echo(json.dumps(settings.to_json(), indent=2, ensure_ascii=False))
         return
@@ -175,7 +174,7 @@ def model(
 ) -> None:
     """Show the activity/flow model the notes describe (a tree, or --json)."""
     targets = note_targets(paths)
-    settings = settings_for(targets, None, include, exclude, None, None, None, None)
+    settings = settings_for(targets, Flags(include=include, exclude=exclude))
     parsed = read_parsed(targets, settings)
     built = build_model(parsed.notes)
     if as_json:
@@ -201,7 +200,7 @@ def check(
     """Check the notes, the chain they describe and the cards a build would write (exit 1:
     errors, or warnings with --strict)."""
     targets = note_targets(paths)
-    settings = settings_for(targets, None, include, exclude, None, None, None, strict)
+    settings = settings_for(targets, Flags(include=include, exclude=exclude, strict=strict))
     strict = settings["strict"]
     parsed = read_parsed(targets, settings)
     compiled = compile_parsed(parsed, settings["default-deck"], tuple(settings["cards"]))

@@ -4,6 +4,7 @@ the note paths and the settings they resolve to."""
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated
 
@@ -86,30 +87,36 @@ def read_parsed(targets: list[Path], settings: Settings) -> ParsedVault:
         raise usage_error(str(exc)) from None
 
 
-def settings_for(
-    targets: list[Path],
-    out: str | None,
-    include: list[str] | None,
-    exclude: list[str] | None,
-    single: str | None,
-    default_deck: str | None,
-    cards: str | None,
-    strict: bool | None,
-    diagrams: bool | None = None,
-) -> Settings:
-    if out is not None and not out.strip():
+@dataclass(frozen=True)
+class Flags:
+    """The settings a command was given on its command line; None: not given (the config file
+    or the default decides)."""
+
+    out: str | None = None
+    include: list[str] | None = None
+    exclude: list[str] | None = None
+    single: str | None = None
+    default_deck: str | None = None
+    cards: str | None = None
+    strict: bool | None = None
+    diagrams: bool | None = None
+
+
+def settings_for(targets: list[Path], flags: Flags) -> Settings:
+    """The settings for these notes: the flags over the nearest config file over the defaults."""
+    if flags.out is not None and not flags.out.strip():
         raise usage_error("--out needs a folder name")
-    flags = {
-        "out": out,
-        "include": include,
-        "exclude": exclude,
-        "single": single,
-        "default-deck": default_deck,
-        "cards": cards,
-        "strict": strict,
-        "diagrams": diagrams,
+    given = {
+        "out": flags.out,
+        "include": flags.include,
+        "exclude": flags.exclude,
+        "single": flags.single,
+        "default-deck": flags.default_deck,
+        "cards": flags.cards,
+        "strict": flags.strict,
+        "diagrams": flags.diagrams,
     }
     try:
-        return resolve_settings(vault_root_for(targets), flags)
+        return resolve_settings(vault_root_for(targets), given)
     except UsageError as exc:
         raise usage_error(str(exc)) from None

@@ -13,6 +13,7 @@ from chaincards.cli_options import (
     CardsOpt,
     DefaultDeckOpt,
     ExcludeOpt,
+    Flags,
     IncludeOpt,
     PathsArg,
     QuietOpt,
@@ -66,7 +67,7 @@ def graph(
         if out.suffix.lower() not in SUFFIXES:
             raise usage_error(f"-o {out}: say --format, or use .svg, .mmd or .dot")
         chosen = SUFFIXES[out.suffix.lower()]
-    settings = settings_for(targets, None, include, exclude, None, None, None, None)
+    settings = settings_for(targets, Flags(include=include, exclude=exclude))
     parsed = read_parsed(targets, settings)
     model = build_model(parsed.notes)
     print_diagnostics(stderr_console(), parsed.diagnostics)
@@ -104,7 +105,10 @@ def preview(
     from chaincards.preview.build import build_preview
 
     targets = note_targets(paths)
-    settings = settings_for(targets, None, include, exclude, None, default_deck, cards, strict)
+    flags = Flags(
+        include=include, exclude=exclude, default_deck=default_deck, cards=cards, strict=strict
+    )
+    settings = settings_for(targets, flags)
     if out.exists() and not out.is_dir():
         raise usage_error(f"-o {out}: exists and is not a folder")
     parsed = read_parsed(targets, settings)
