@@ -330,13 +330,3 @@ def vault_warnings(
 
 def default_deck_of(vault: Vault, default_deck: str | None) -> str:
     return default_deck or valid_deck_or(vault.name, "Default")
-
-
-def check_vault(
-    parsed: ParsedVault, default_deck: str | None = None
-) -> tuple[Model, list[Diagnostic]]:
-    """The model, and what `check` adds to the parse diagnostics: the warnings a build
-    reports."""
-    model = build_model(parsed.notes)
-    deck = default_deck_of(parsed.vault, default_deck)
-    return model, vault_warnings(parsed.notes, parsed.vault, model, deck)
