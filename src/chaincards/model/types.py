@@ -8,6 +8,7 @@ the note. All types are frozen: the model is built once and then only read.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 from chaincards.document import Link
@@ -154,10 +155,18 @@ class Model:
     step_noun: str = "step"  # what the notes call their steps, the most common activity kind
     left_out: tuple[LeftOut, ...] = ()  # stated sequences with a step that names nothing
 
-    def activity(self, name: str) -> Activity | None:
-        """The activity called `name` or one of its aliases, however and/or/&/slash are written."""
-        key = name_key(name)
+    @cached_property
+    def _by_key(self) -> dict[tuple[str, ...], Activity]:
+        """Activities by the key of their name and of each alias; the first one wins a key."""
+        found: dict[tuple[str, ...], Activity] = {}
         for activity in self.activities:
-            if key == name_key(activity.name) or any(key == name_key(a) for a in activity.aliases):
-                return activity
-        return None
+            found.setdefault(name_key(activity.name), activity)
+        for activity in self.activities:
+            for alias in activity.aliases:
+                found.setdefault(name_key(alias), activity)
+        return found
+
+    def activity(self, name: str) -> Activity | None:
+        """The activity called `name` or one of its aliases, however and/or/&/slash are written
+        (a dictionary probe: cards ask this for every card of a big vault)."""
+        return self._by_key.get(name_key(name))
