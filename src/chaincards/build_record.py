@@ -85,12 +85,14 @@ def recall(store: Store, key: str) -> Remembered | None:
     """The build recorded under `key`, if its packages are still exactly as it wrote them."""
     blob = store.get("build", key)
     try:
-        packages, diagnostics, quality = _RECORD.decode(blob) if blob else ((), (), None)
+        packages, rows, quality = _RECORD.decode(blob) if blob else ((), (), None)
         if not isinstance(quality, QualityReport) or not all(
             isinstance(p, _StoredPackage) and _still_there(p) for p in packages
         ):
             return None
-        return Remembered([p.summary for p in packages], list(diagnostics), quality)
+        # Plain rows, not tagged objects: a big vault's warnings are most of the record.
+        diagnostics = [Diagnostic(p, int(n), Severity(s), str(m)) for p, n, s, m in rows]
+        return Remembered([p.summary for p in packages], diagnostics, quality)
     except (ValueError, TypeError):  # damaged, foreign or of another shape: build again
         return None
 
@@ -111,4 +113,5 @@ def remember(
         summary = PackageSummary(package.path, False, package.decks, stale=package.stale)
         stored.append(_StoredPackage(summary, stat.st_size, stat.st_mtime_ns, sha))
     store.drop("build", store.keys("build"))  # one build is remembered: the last
-    store.put("build", key, encode((stored, diagnostics, quality)))
+    rows = [[d.path, d.line, d.severity.value, d.message] for d in diagnostics]
+    store.put("build", key, encode((stored, rows, quality)))
