@@ -14,9 +14,9 @@ from chaincards.cards.questions import (
     Reverse,
     activity_flows,
     activity_questions,
+    broadcast_coverage,
     broadcast_questions,
     broadcasts,
-    covered_by_broadcast,
     pair_questions,
     provider_questions,
 )
@@ -167,12 +167,12 @@ def test_broadcasts_are_the_items_naming_every_other_step(broadcasting) -> None:
 
 def test_a_pair_flow_restating_a_broadcast_is_asked_only_by_the_broadcast(broadcasting) -> None:
     flows = {(f.source, f.target, f.artifact): f for f in broadcasting.flows}
-    by_name = {a.name: a for a in broadcasting.activities}
+    covered = broadcast_coverage(broadcasting)
     # Bake confirms Mill's broadcast; Sell's broadcast input covers what Pack says it gives.
-    assert covered_by_broadcast(flows["Mill", "Bake", "Recipes"], by_name)
-    assert covered_by_broadcast(flows["Pack", "Sell", "Prices"], by_name)
-    assert not covered_by_broadcast(flows["Mill", "Bake", "Flour"], by_name)
-    assert not covered_by_broadcast(flows["Pack", "Sell", "Boxes"], by_name)
+    assert covered(flows["Mill", "Bake", "Recipes"])
+    assert covered(flows["Pack", "Sell", "Prices"])
+    assert not covered(flows["Mill", "Bake", "Flour"])
+    assert not covered(flows["Pack", "Sell", "Boxes"])
     assert pairs(broadcasting) == {("Mill", "Bake"): ["Flour"], ("Pack", "Sell"): ["Boxes"]}
     assert sorted(providers(broadcasting)) == [("Boxes", "Sell"), ("Flour", "Bake")]
 

@@ -17,7 +17,7 @@ Flows stated from both ends are one model flow already, and the same item in two
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -26,6 +26,7 @@ from chaincards.model.names import content_words
 from chaincards.model.types import ALL, Activity, Direction, Flow, Item, Model
 
 OtherKind = Literal["activity", "party", "all", "none"]
+DIRECTIONS: tuple[Direction, ...] = ("output", "input")
 
 
 @dataclass(frozen=True)
@@ -69,16 +70,21 @@ def broadcasts(activity: Activity, direction: Direction) -> list[Item]:
     return [i for i in items if any(c.name == ALL for c in i.counterparts)]
 
 
-def covered_by_broadcast(flow: Flow, by_name: dict[str, Activity]) -> bool:
-    """The flow's artifact is what its source gives every step, or its target takes from every
-    step: the broadcast's cards ask it."""
-    words = content_words(flow.artifact)
-    source, target = by_name.get(flow.source), by_name.get(flow.target)
-    said = [
-        *(broadcasts(source, "output") if source else []),
-        *(broadcasts(target, "input") if target else []),
-    ]
-    return any(similar(words, content_words(i.artifact or i.text)) for i in said)
+def broadcast_coverage(model: Model) -> Callable[[Flow], bool]:
+    """Whether a flow's artifact is what its source gives every step, or its target takes from
+    every step (the broadcast's cards ask it). Each activity's broadcast words are read once."""
+    said: dict[tuple[str, Direction], list[frozenset[str]]] = {}
+    for activity in model.activities:
+        for direction in DIRECTIONS:
+            items = broadcasts(activity, direction)
+            said[(activity.name, direction)] = [content_words(i.artifact or i.text) for i in items]
+
+    def covered(flow: Flow) -> bool:
+        words = content_words(flow.artifact)
+        stated = (*said.get((flow.source, "output"), ()), *said.get((flow.target, "input"), ()))
+        return any(similar(words, other) for other in stated)
+
+    return covered
 
 
 def _stated_order(flow: Flow) -> tuple[bool, str, int]:
@@ -98,8 +104,8 @@ def explicit_flows(model: Model) -> list[Flow]:
 
 def activity_flows(model: Model) -> list[Flow]:
     """Flows between two activities that their own pair questions ask (broadcasts ask the rest)."""
-    by_name = {a.name: a for a in model.activities}
-    return [f for f in explicit_flows(model) if not covered_by_broadcast(f, by_name)]
+    covered = broadcast_coverage(model)
+    return [f for f in explicit_flows(model) if not covered(f)]
 
 
 def pair_questions(flows: Iterable[Flow]) -> list[Forward]:
@@ -117,15 +123,15 @@ def provider_questions(model: Model) -> list[Reverse]:
     """ "Which stage provides X to B?" per artifact into an activity that a pair states. Its
     answers are every provider, those whose broadcast covers it too; an artifact only ever
     broadcast is asked by the broadcast's own question."""
-    by_name = {a.name: a for a in model.activities}
+    covered = broadcast_coverage(model)
     by_artifact: dict[tuple[str, frozenset[str]], list[Flow]] = defaultdict(list)
     for flow in explicit_flows(model):
         by_artifact[(flow.target, content_words(flow.artifact))].append(flow)
     questions = []
     for group in by_artifact.values():
-        if all(covered_by_broadcast(f, by_name) for f in group):
+        asked = next((f for f in group if not covered(f)), None)
+        if asked is None:
             continue
-        asked = next(f for f in group if not covered_by_broadcast(f, by_name))
         questions.append(
             Reverse(
                 _flow_answer(asked),
@@ -172,8 +178,7 @@ def broadcast_questions(model: Model) -> list[Reverse]:
     """ "Which stage provides X to every other stage?" per broadcast artifact."""
     by_artifact: dict[tuple[str, frozenset[str]], list[tuple[Item, str]]] = defaultdict(list)
     for activity in model.activities:
-        directions: tuple[Direction, ...] = ("output", "input")
-        for direction in directions:
+        for direction in DIRECTIONS:
             for item in broadcasts(activity, direction):
                 key = (direction, content_words(item.artifact or item.text))
                 by_artifact[key].append((item, activity.name))
