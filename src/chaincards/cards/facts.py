@@ -5,6 +5,7 @@ note a fact came from, and the GUID from the fact's identity rather than its wor
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -63,12 +64,19 @@ class Vault:
     model: Model
     own_notes: frozenset[str] = field(init=False)
     _names: frozenset[str] = field(init=False, repr=False, compare=False)
+    # Each note's headings as (line, heading path), read once: every card asks its section.
+    _headings: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = field(
+        init=False, default_factory=dict, repr=False, compare=False
+    )
     _recording: Recording | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         own = frozenset(a.home_path for a in self.model.activities if a.own_note)
         object.__setattr__(self, "own_notes", own)
-        object.__setattr__(self, "_names", self.proper_names)
+        # First words of activity and party names: they keep their capital mid-sentence.
+        names = [a.name for a in self.model.activities] + [p.name for p in self.model.parties]
+        first = frozenset(n.split()[0].casefold() for n in names if n.split())
+        object.__setattr__(self, "_names", first)
 
     @contextmanager
     def recording(self) -> Iterator[Recording]:
@@ -86,11 +94,20 @@ class Vault:
     def deck(self, path: str) -> str:
         return deck_for(self.notes[path], self.default_deck)
 
-    @property
-    def proper_names(self) -> frozenset[str]:
-        """First words of activity and party names: they keep their capital mid-sentence."""
-        names = [a.name for a in self.model.activities] + [p.name for p in self.model.parties]
-        return frozenset(n.split()[0].casefold() for n in names if n.split())
+    def headings(self, path: str) -> tuple[tuple[int, tuple[str, ...]], ...]:
+        """The note's headings, in order, as (line, heading path)."""
+        found = self._headings.get(path)
+        if found is None:
+            blocks = self.notes[path].blocks
+            found = tuple((b.line, b.path) for b in blocks if isinstance(b, Heading))
+            self._headings[path] = found
+        return found
+
+    def section_at(self, path: str, line: int) -> tuple[str, ...]:
+        """The heading path of the section that holds `line` of the note at `path`."""
+        headings = self.headings(path)
+        at = bisect_right(headings, line, key=lambda h: h[0])
+        return headings[at - 1][1] if at else ()
 
     def starts_a_name(self, word: str) -> bool:
         """Whether `word` starts an activity's or party's name (recorded: a memo unit that
@@ -145,7 +162,7 @@ class Vault:
             shape=shape,
             front=front,
             back=back,
-            context=breadcrumb(note, section_at(note, line), tuple(masked)),
+            context=breadcrumb(note, self.section_at(path, line), tuple(masked)),
             source=source_html(note, line) + citation_html(note),
             deck=self.deck(path),
             tags=note_tags(note, *extra),
@@ -159,17 +176,6 @@ class Vault:
         if self._recording is not None:
             self._recording.made.append((made, dated))
         return made
-
-
-def section_at(note: ParsedNote, line: int) -> tuple[str, ...]:
-    """The heading path of the section that holds `line`."""
-    path: tuple[str, ...] = ()
-    for block in note.blocks:
-        if isinstance(block, Heading):
-            if block.line > line:
-                break
-            path = block.path
-    return path
 
 
 def breadcrumb(note: ParsedNote, section: tuple[str, ...], masked: tuple[str, ...]) -> str:

@@ -22,7 +22,6 @@ from dataclasses import dataclass, replace
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault, citation_html
 from chaincards.cards.quality import gives_away_answer
-from chaincards.document import Heading
 from chaincards.memo_file import Memo
 from chaincards.store import Decoder, Store
 
@@ -43,7 +42,7 @@ def note_facts(vault: Vault, path: str) -> NoteFacts:
         note.tags,
         path in vault.own_notes,
         # The breadcrumb is the heading path of a fact's line; the Source cites the book page.
-        tuple((block.line, block.path) for block in note.blocks if isinstance(block, Heading)),
+        vault.headings(path),
         citation_html(note),
     )
 
