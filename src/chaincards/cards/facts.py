@@ -133,6 +133,12 @@ class Vault:
         known = [p for p in paths if p in self.notes]
         return min(known, key=self.home_rank)
 
+    def best_place(self, places: Iterable[tuple[str, int]]) -> tuple[str, int]:
+        """The note a fact is carded in, and its first line there."""
+        places = list(places)
+        path = self.best(p for p, _ in places)
+        return path, min(line for p, line in places if p == path)
+
     def card(
         self,
         *,

@@ -32,10 +32,9 @@ MAX_ANSWER_WORDS = 20
 
 
 def _best(answers: tuple[Answer, ...], vault: Vault) -> tuple[str, int, list[str]]:
-    paths = [p for a in answers for p, _ in a.places]
-    best = vault.best(paths)
-    line = min(line for a in answers for p, line in a.places if p == best)
-    return best, line, paths
+    places = [place for a in answers for place in a.places]
+    best, line = vault.best_place(places)
+    return best, line, [p for p, _ in places]
 
 
 def _one_card(question: Forward) -> bool:

@@ -83,8 +83,7 @@ def list_cards(question: Forward, vault: Vault) -> list[CardNote]:
             f"{cloze_safe(_masked(end, answer.text))}</li>"
             for at, (text, end, _) in enumerate(lines)
         ]
-        best = vault.best([p for p, _ in answer.places])
-        line = min(n for p, n in answer.places if p == best)
+        best, line = vault.best_place(answer.places)
         cards.append(
             vault.card(
                 kind=kind,
