@@ -19,22 +19,14 @@ from chaincards.build_record import PackageSummary
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS, all_cards
-from chaincards.cards.memo import CardMemo
 from chaincards.cards.quality import QualityReport, screen
 from chaincards.decks import deck_for, valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
 from chaincards.locks import one_build_at_a_time
-from chaincards.memo_file import Memo
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
-from chaincards.model.remembered import (
-    RESOLUTIONS,
-    Remembered,
-    RememberedResolutions,
-    ResolutionKey,
-)
 from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
 from chaincards.store import Store
@@ -139,18 +131,14 @@ def compile_parsed(
     parsed: ParsedVault,
     default_deck: str | None,
     kinds: tuple[str, ...] = CARD_KINDS,
-    memo: CardMemo | None = None,
-    resolutions: RememberedResolutions | None = None,
 ) -> Compilation:
-    """The model and its cards, duplicates dropped, with the quality report. With memos of the
-    last build, item resolutions and model cards whose facts did not change are taken from them."""
+    """The model and its cards, duplicates dropped, with the quality report."""
     deck = default_deck_of(parsed.vault, default_deck)
-    memo = memo or CardMemo()
-    model = build_model(parsed.notes, resolutions)
+    model = build_model(parsed.notes)
     mtimes = parsed.vault.index.mtimes
-    cards, problems = all_cards(parsed.notes, model, deck, kinds, mtimes, memo)
+    cards, problems = all_cards(parsed.notes, model, deck, kinds, mtimes)
     problems += vault_warnings(parsed.notes, parsed.vault, model, deck)
-    cards, quality, screened = screen(cards, memo.self_answering)
+    cards, quality, screened = screen(cards)
     problems += screened
     return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
 
@@ -163,7 +151,6 @@ class BuildResult:
     reused: bool  # True when nothing changed since the last build, which was reported again
     notes: int = 0  # note files read
     parsed: int = 0  # of them parsed again (the rest came from the parse cache)
-    card_units: tuple[int, int] = (0, 0)  # units of model cards (made again, from the memo)
     seconds: dict[str, float] = field(default_factory=dict)  # per stage
 
 
@@ -242,13 +229,9 @@ def _build(
     parse_cache = ParseCache(store) if store else None
     parsed = parse_vault(loaded, parse_cache, jobs, progress)
     clock.lap("parse")
-    memo = CardMemo(store)
-    resolutions = Memo[ResolutionKey, Remembered](store, "resolutions", RESOLUTIONS)
-    compilation = compile_parsed(parsed, default_deck, kinds, memo, resolutions)
+    compilation = compile_parsed(parsed, default_deck, kinds)
     if parse_cache is not None:
         parse_cache.save()
-    memo.save()
-    resolutions.save()
     manifests = read_manifests(out)
     cards = carry_guids(compilation.cards, all_entries(manifests), parsed.vault.index.files)
     generated: dict[str, bytes] = {}
@@ -280,7 +263,6 @@ def _build(
         notes,
         reparsed,
         seconds=clock.laps,
-        card_units=(memo.made, memo.reused),
     )
 
 

@@ -187,9 +187,6 @@ def verbose_lines(result: BuildResult, settings: Settings, seconds: float) -> li
     else:
         cached = result.notes - result.parsed
         lines.append(f"notes: {result.notes} read, {result.parsed} parsed, {cached} from cache")
-        made, reused = result.card_units
-        if made or reused:
-            lines.append(f"model cards: {made} unit(s) made, {reused} from cache")
     lines.append(f"time: {seconds:.2f} s ({stages})")
     return lines
 

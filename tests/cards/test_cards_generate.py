@@ -1,6 +1,6 @@
 """All cards of a vault (chaincards.cards.generate.all_cards): written cards unchanged before the
 model's cards, which facts each `--cards` kind selects, the rules every generated card keeps, and
-the card memo, whose reused units give the same cards as a build without it.
+edits, and the step noun the notes use.
 
 `--cards` selects facts, not card types: `flows` are the facts between two activities or from one
 activity to every other; `inputs` / `outputs` the items naming a party, or no one. A card keeps
@@ -16,19 +16,16 @@ import textwrap
 from collections import Counter
 from dataclasses import replace
 from html import unescape
-from pathlib import Path
 
 import pytest
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS, all_cards
-from chaincards.cards.memo import CardMemo
 from chaincards.cards.quality import gives_away_answer, screen
 from chaincards.cards.written import written_card_notes
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import build_model
 from chaincards.parse import parse_note
-from chaincards.store import Store
 from model.model_helpers import activity_note
 
 MTIME = 1_700_000_000
@@ -115,10 +112,8 @@ def dated(note: ParsedNote, mtime: int) -> ParsedNote:
     return replace(note, source=replace(note.source, mtime=mtime))
 
 
-def generate(
-    notes: list[ParsedNote], kinds: tuple[str, ...] = CARD_KINDS, memo: CardMemo | None = None
-) -> list[CardNote]:
-    cards, diagnostics = all_cards(notes, build_model(notes), "Vault", kinds, memo=memo)
+def generate(notes: list[ParsedNote], kinds: tuple[str, ...] = CARD_KINDS) -> list[CardNote]:
+    cards, diagnostics = all_cards(notes, build_model(notes), "Vault", kinds)
     assert diagnostics == []
     return cards
 
@@ -428,7 +423,7 @@ def test_same_notes_same_cards(notes, cards) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# The card memo
+# Edits and the step noun
 
 
 def bakery(mtimes: tuple[int, int, int] = (100, 200, 300), noun: str = "stage") -> list[ParsedNote]:
@@ -449,30 +444,8 @@ def bakery(mtimes: tuple[int, int, int] = (100, 200, 300), noun: str = "stage") 
     return [dated(note, mtime) for note, mtime in zip(notes, mtimes, strict=True)]
 
 
-def remembered(folder: Path, notes: list[ParsedNote], kinds=CARD_KINDS) -> tuple[list, CardMemo]:
-    store = Store(folder)
-    memo = CardMemo(store)
-    made = generate(notes, kinds, memo)
-    memo.save()
-    store.close()
-    return made, memo
-
-
-def test_reused_units_give_the_cards_a_build_without_memo_gives(tmp_path: Path) -> None:
-    notes = bakery()
-    first, memo = remembered(tmp_path, notes)
-    assert memo.made > 0 and memo.reused == 0
-    again, reused = remembered(tmp_path, notes)
-    assert (reused.made, reused.reused) == (0, memo.made)
-    assert again == first == generate(notes)
-    # the remembered verdicts screen the same as looking again
-    assert screen(again, reused.self_answering)[1].to_json() == screen(again)[1].to_json()
-
-
-def test_after_an_edit_the_memo_remakes_what_changed_and_matches_a_fresh_build(
-    tmp_path: Path,
-) -> None:
-    first, memo = remembered(tmp_path, bakery())
+def test_a_new_output_and_a_new_save_time_reach_the_cards() -> None:
+    first = generate(bakery())
     # Bake's note is saved again (a new time, the same facts); Mix gains an output for Bake
     edited = bakery((100, 200, 999))
     edited[0] = dated(
@@ -489,20 +462,15 @@ def test_after_an_edit_the_memo_remakes_what_changed_and_matches_a_fresh_build(
         ),
         100,
     )
-    after, memo = remembered(tmp_path, edited)
-    assert after == generate(edited)
-    assert memo.made > 0 and memo.reused > 0  # only what the edit touched is made again
+    after = generate(edited)
     assert after != first
     bake_cards = [c for c in after if c.origin.startswith("Bake.md:")]
     assert bake_cards and {c.mod for c in bake_cards} == {999}
     assert "What does Mix provide to Bake?" in {text(c.front) for c in after}
 
 
-def test_a_new_step_noun_remakes_the_cards_that_say_it(tmp_path: Path) -> None:
-    remembered(tmp_path, bakery())
-    renamed = bakery(noun="process")
-    after, _ = remembered(tmp_path, renamed)
-    assert after == generate(renamed)
+def test_the_step_noun_the_notes_use_is_the_one_the_cards_say() -> None:
+    after = generate(bakery(noun="process"))
     which = [text(c.front) for c in after if c.kind == "flows" and c.front.startswith("Which ")]
     assert which and all(f.startswith("Which process ") for f in which)
     # a purpose card names what its own note calls the step: Mix still says "stage"
@@ -514,14 +482,3 @@ def test_a_new_step_noun_remakes_the_cards_that_say_it(tmp_path: Path) -> None:
         "Which process has this purpose",
         "Which stage has this purpose",
     ]
-
-
-def test_one_memo_serves_builds_of_different_kinds(tmp_path: Path) -> None:
-    notes = bakery()
-    remembered(tmp_path, notes, ("flows",))
-    every, memo = remembered(tmp_path, notes)
-    assert every == generate(notes)
-    flows, memo = remembered(tmp_path, notes, ("flows",))
-    assert flows == generate(notes, ("flows",))
-    # every unit is made whole whatever the kinds, so a build of other kinds remakes none
-    assert memo.made == 0 and memo.reused > 0

@@ -465,22 +465,6 @@ def test_a_written_card_without_a_line_is_warned_about_at_line_one() -> None:
     assert messages(diagnostics) == [("bio/Plants.md", 1, "card shows its own answer on the front")]
 
 
-def test_a_remembered_verdict_is_used_only_for_the_card_it_was_found_for() -> None:
-    innocent = card("What does Mix provide to Proof?", "Dough", answers=("Dough",))
-    shows = written("Dough rises in the proofing box: where does dough rise?", "proofing box")
-    # verdicts remembered from an earlier build stand in for looking again …
-    kept, report, _ = screen(
-        [innocent, shows], {id(innocent): (innocent, True), id(shows): (shows, False)}
-    )
-    assert kept == [shows]
-    assert [d.reason for d in report.dropped] == ["give-away"]
-    assert report.self_answering == []
-    # … but a verdict held for another card object says nothing about this one
-    other = card("Something else?", "x")
-    kept, report, _ = screen([innocent], {id(innocent): (other, True)})
-    assert kept == [innocent]
-
-
 # ---------------------------------------------------------------------------------------------
 # The budget
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
@@ -19,40 +18,6 @@ from chaincards.decks import deck_for
 from chaincards.document import CardShape, Heading, ParsedNote
 from chaincards.model.counterparts import link_is_file
 from chaincards.model.types import Activity, Model
-
-
-class _ReadLog(Mapping[str, ParsedNote]):
-    """The notes, remembering which paths were looked up."""
-
-    def __init__(self, notes: Mapping[str, ParsedNote], read: set[str]) -> None:
-        self._notes = notes
-        self._read = read
-
-    def __getitem__(self, path: str) -> ParsedNote:
-        self._read.add(path)
-        return self._notes[path]
-
-    def __contains__(self, path: object) -> bool:
-        if isinstance(path, str):
-            self._read.add(path)
-        return path in self._notes
-
-    def __iter__(self) -> Iterator[str]:
-        self._read.update(self._notes)
-        return iter(self._notes)
-
-    def __len__(self) -> int:
-        return len(self._notes)
-
-
-@dataclass
-class Recording:
-    """What cards made while recording used: each card with the notes whose newest time it
-    carries, and every note path looked up (present or not)."""
-
-    made: list[tuple[CardNote, tuple[str, ...]]] = field(default_factory=list)
-    read: set[str] = field(default_factory=set)
-    asked: dict[str, bool] = field(default_factory=dict)  # starts_a_name questions, answers
 
 
 @dataclass(frozen=True)
@@ -68,7 +33,6 @@ class Vault:
     _headings: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = field(
         init=False, default_factory=dict, repr=False, compare=False
     )
-    _recording: Recording | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         own = frozenset(a.home_path for a in self.model.activities if a.own_note)
@@ -77,19 +41,6 @@ class Vault:
         names = [a.name for a in self.model.activities] + [p.name for p in self.model.parties]
         first = frozenset(n.split()[0].casefold() for n in names if n.split())
         object.__setattr__(self, "_names", first)
-
-    @contextmanager
-    def recording(self) -> Iterator[Recording]:
-        """Records the cards made and the notes looked up meanwhile."""
-        recording = Recording()
-        notes = self.notes
-        object.__setattr__(self, "_recording", recording)
-        object.__setattr__(self, "notes", _ReadLog(notes, recording.read))
-        try:
-            yield recording
-        finally:
-            object.__setattr__(self, "_recording", None)
-            object.__setattr__(self, "notes", notes)
 
     def deck(self, path: str) -> str:
         return deck_for(self.notes[path], self.default_deck)
@@ -110,12 +61,8 @@ class Vault:
         return headings[at - 1][1] if at else ()
 
     def starts_a_name(self, word: str) -> bool:
-        """Whether `word` starts an activity's or party's name (recorded: a memo unit that
-        asked is reused only while the answer is the same)."""
-        answer = word in self._names
-        if self._recording is not None:
-            self._recording.asked[word] = answer
-        return answer
+        """Whether `word` starts an activity's or party's name."""
+        return word in self._names
 
     def names_of(self, names: Iterable[str]) -> tuple[str, ...]:
         """The names and every alias of these activities (parties as they are)."""
@@ -163,7 +110,7 @@ class Vault:
         extra = [f"chaincards::{kind}"]
         if activity:
             extra.append("chaincards::activity::" + anki_tag(activity).replace("::", "_"))
-        made = CardNote(
+        return CardNote(
             guid=card_guid("model", kind, *(normalise_key(part) for part in identity)),
             shape=shape,
             front=front,
@@ -179,9 +126,6 @@ class Vault:
             answers=answers,
             names=self.names_of(masked),
         )
-        if self._recording is not None:
-            self._recording.made.append((made, dated))
-        return made
 
 
 def breadcrumb(note: ParsedNote, section: tuple[str, ...], masked: tuple[str, ...]) -> str:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from functools import partial
+from collections.abc import Iterable, Mapping
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault
 from chaincards.cards.flows import forward_cards, reverse_cards
-from chaincards.cards.memo import CardMemo
 from chaincards.cards.purpose import purpose_cards
 from chaincards.cards.questions import (
     activity_flows,
@@ -37,34 +35,25 @@ def _activity_cards(activity: Activity, vault: Vault) -> list[CardNote]:
     ]
 
 
-def model_cards(
-    model: Model, vault: Vault, kinds: Iterable[str], memo: CardMemo | None = None
-) -> list[CardNote]:
-    """The cards the model teaches; with a memo, units whose facts are unchanged are reused.
+def model_cards(model: Model, vault: Vault, kinds: Iterable[str]) -> list[CardNote]:
+    """The cards the model teaches.
 
     `kinds` selects cards by their kind: `flows` the questions answered by one card, `inputs`
-    and `outputs` the list cards, `purpose`, `streams`. Units (made whole, whatever the kinds):
-    one activity (with the chain's step noun); one pair of activities; one artifact into one
-    activity; one broadcast artifact; one sequence."""
-    memo = memo or CardMemo()
+    and `outputs` the list cards, `purpose`, `streams`. An activity's own questions are made
+    whatever the kinds (they hold cards of several), then filtered."""
     wanted = {kind for kind in CARD_KINDS if kind in set(kinds)}
-    noun = model.step_noun
-    units: list[tuple[tuple[object, ...], Callable[[], list[CardNote]]]] = []
+    cards: list[CardNote] = []
     for activity in model.activities:
-        units.append((("activity", noun, activity), partial(_activity_cards, activity, vault)))
+        cards += _activity_cards(activity, vault)
     if wanted & {"flows", "inputs", "outputs"}:
         for question in pair_questions(activity_flows(model)):
-            units.append((("pair", noun, question), partial(forward_cards, question, vault)))
+            cards += forward_cards(question, vault)
         for reverse in (*provider_questions(model), *broadcast_questions(model)):
-            # The answers' aliases decide which words would give a reverse card away.
-            key = ("provider", noun, vault.names_of(reverse.answers), reverse)
-            units.append((key, partial(reverse_cards, reverse, vault)))
+            cards += reverse_cards(reverse, vault)
     if "streams" in wanted:
         for stream in model.value_streams:
-            units.append((("stream", stream), partial(stream_cards, stream, vault)))
-    return [
-        card for key, make in units for card in memo.cards(vault, key, make) if card.kind in wanted
-    ]
+            cards += stream_cards(stream, vault)
+    return [card for card in cards if card.kind in wanted]
 
 
 def all_cards(
@@ -73,7 +62,6 @@ def all_cards(
     default_deck: str,
     kinds: Iterable[str] = CARD_KINDS,
     media_mtimes: Mapping[str, int] | None = None,
-    memo: CardMemo | None = None,
 ) -> tuple[list[CardNote], list[Diagnostic]]:
     wanted = set(kinds)
     cards: list[CardNote] = []
@@ -84,5 +72,5 @@ def all_cards(
             cards += written
             diagnostics += problems
     vault = Vault({note.path: note for note in notes}, default_deck, model)
-    cards += model_cards(model, vault, wanted, memo)
+    cards += model_cards(model, vault, wanted)
     return cards, diagnostics

@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from chaincards.cards.card import CardNote, split_origin
@@ -177,13 +176,9 @@ def question_key(card: CardNote) -> str:
     return normalise_key(plain(front))
 
 
-def screen(
-    cards: list[CardNote], known: Mapping[int, tuple[CardNote, bool]] | None = None
-) -> tuple[list[CardNote], QualityReport, list[Diagnostic]]:
+def screen(cards: list[CardNote]) -> tuple[list[CardNote], QualityReport, list[Diagnostic]]:
     """The cards a package may ship, the budget, and warnings for duplicates and for written
-    cards that show their answer. `known`: verdicts found earlier, by id() of the card (which
-    it holds, so the id stays its own), e.g. remembered with the card from the last build."""
-    known = known or {}
+    cards that show their answer."""
     report = QualityReport()
     diagnostics: list[Diagnostic] = []
     seen: dict[tuple[str, str], CardNote] = {}
@@ -191,8 +186,7 @@ def screen(
     kept: list[CardNote] = []
     ordered = sorted(cards, key=lambda c: c.kind not in WRITTEN_KINDS)  # stable: written first
     for card in ordered:
-        found = known.get(id(card))
-        shows = found[1] if found is not None and found[0] is card else gives_away_answer(card)
+        shows = gives_away_answer(card)
         generated = card.kind not in WRITTEN_KINDS
         reason = ""
         # A cloze note asks each deletion on a card of its own; a basic card asks all at once.

@@ -31,9 +31,8 @@ from chaincards.model.counterparts import Resolution, Resolver, strip_period
 from chaincards.model.export import model_to_json
 from chaincards.model.flows import build_flows
 from chaincards.model.merge import one_fact_once
-from chaincards.model.names import NameIndex, dedupe, party_key
+from chaincards.model.names import dedupe, party_key
 from chaincards.model.registry import Entry, Registry
-from chaincards.model.remembered import RememberedResolutions, RememberingResolver
 from chaincards.model.streams import find_value_streams
 from chaincards.model.types import (
     ALL,
@@ -169,24 +168,15 @@ def _activity(
     )
 
 
-def _resolver(index: NameIndex, remembered: RememberedResolutions | None) -> Resolver:
-    return Resolver(index) if remembered is None else RememberingResolver(index, remembered)
-
-
-def build_model(
-    notes: Iterable[ParsedNote], remembered: RememberedResolutions | None = None
-) -> Model:
-    """The chain the notes describe; the same notes always give the same model.
-
-    `remembered` holds item resolutions of earlier builds, reused while the names they
-    looked up are unchanged."""
+def build_model(notes: Iterable[ParsedNote]) -> Model:
+    """The chain the notes describe; the same notes always give the same model."""
     ordered = sorted(notes, key=lambda note: note.path)
     declared = [d for note in ordered for d in declarations(note)]
     registry = Registry()
     for declaration in declared:
         registry.declare(declaration)
     first_index = registry.index()
-    resolver = _resolver(first_index, remembered)
+    resolver = Resolver(first_index)
     first_pass: dict[int, Resolution] = {}  # by id() of the list item
     for declaration in declared:
         for item in (*declaration.inputs, *declaration.outputs):
@@ -200,7 +190,7 @@ def build_model(
     index = registry.index()
     if index != first_index:
         first_pass.clear()  # the mentions taught new names: resolve everything again
-    resolver = _resolver(index, remembered)
+    resolver = Resolver(index)
     parties = _Parties()
     resolved: list[tuple[Entry, list[Item], list[Item]]] = []
     for entry in registry.entries:

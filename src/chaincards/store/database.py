@@ -1,6 +1,6 @@
 """The store file: one SQLite database, rows of (space, key, value).
 
-A space is one kind of remembered result (`parse`, `resolutions`, `cards`, `build`). The
+A space is one kind of remembered result (`parse`, `packages`, `build`). The
 database carries a schema version (`PRAGMA user_version`) and the tool fingerprint; a store
 written by other code, one that fails SQLite's quick check, or one that is not a database at all
 is thrown away and started anew, with the reason kept in `reset` for the one warning a build

@@ -1,0 +1,154 @@
+"""Incremental builds: a build that uses the build store must write exactly what a build
+without it writes, after any sequence of edits, and update the learner's cards in place."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from ankitools import fresh_collection, import_package, learner_cards
+from chaincards.cli import app
+
+SAMPLE = Path(__file__).resolve().parents[2] / "notes"
+
+
+def _same_output(out: Path, twin: Path) -> None:
+    written = sorted(p.name for p in twin.iterdir())
+    assert written == sorted(p.name for p in out.iterdir())
+    for name in written:
+        ours, theirs = (out / name).read_bytes(), (twin / name).read_bytes()
+        if name.endswith(".json"):  # a manifest: without a cache it records no input digest
+            ours, theirs = (json.loads(data) for data in (ours, theirs))
+            ours.pop("inputs")
+            theirs.pop("inputs")
+        assert ours == theirs, name
+
+
+def _edit(vault: Path, rng: random.Random) -> str:
+    """One random edit of the kinds authors make; returns what it did, for the failure text."""
+    notes = sorted(vault.rglob("*.md"))
+    note = rng.choice(notes)
+    lines = note.read_text(encoding="utf-8").split("\n")
+    kind = rng.choice(
+        ["drop line", "repeat line", "swap word", "retitle", "touch", "delete", "copy", "deck"]
+    )
+    at = rng.randrange(len(lines))
+    if kind == "drop line":
+        del lines[at]
+    elif kind == "repeat line":
+        lines.insert(at, lines[at])
+    elif kind == "swap word":
+        # A word from anywhere in the vault: a counterpart or an artifact changes.
+        other = rng.choice(notes).read_text(encoding="utf-8").split()
+        words = lines[at].split(" ")
+        if other and words:
+            words[rng.randrange(len(words))] = rng.choice(other)
+            lines[at] = " ".join(words)
+    elif kind == "retitle":
+        headings = [i for i, line in enumerate(lines) if line.startswith("#")]
+        at = rng.choice(headings) if headings else at
+        lines[at] = lines[at] + " renamed"
+    elif kind == "touch":
+        stat = note.stat()
+        os.utime(note, (stat.st_atime, stat.st_mtime + 3600))
+        return f"{kind} {note.name}"
+    elif kind == "delete":
+        note.unlink()
+        return f"{kind} {note.name}"
+    elif kind == "copy":
+        shutil.copy(note, note.with_name(f"Copy of {note.name}"))
+        return f"{kind} {note.name}"
+    else:
+        lines.insert(0, "---\ncards-deck: Elsewhere::Moved\ntags: [moved]\n---")
+    note.write_text("\n".join(lines), encoding="utf-8")
+    return f"{kind} {note.name}:{at + 1}"
+
+
+@pytest.fixture(scope="module")
+def sample_vault(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    vault = tmp_path_factory.mktemp("sample") / "vault"
+    shutil.copytree(SAMPLE, vault)
+    return vault
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(seed=st.integers(0, 2**32 - 1), edits=st.integers(1, 3))
+def test_a_build_from_the_store_equals_a_build_without_it_after_any_edits(
+    sample_vault: Path, tmp_path_factory: pytest.TempPathFactory, seed: int, edits: int
+) -> None:
+    work = tmp_path_factory.mktemp("edit")
+    vault, out, twin = work / "vault", work / "out", work / "twin"
+    shutil.copytree(sample_vault, vault)
+    runner = CliRunner()
+    cached = ["build", str(vault), "-o", str(out), "--cache-dir", str(work / "cache"), "-q"]
+    assert runner.invoke(app, cached).exit_code == 0  # the last build: fills the store
+    rng = random.Random(seed)
+    done: list[str] = []
+    for _ in range(edits):  # a build after each edit, each from the one before
+        shutil.rmtree(twin, ignore_errors=True)
+        shutil.copytree(out, twin)  # the same last build (manifests) for both
+        done.append(_edit(vault, rng))
+        first = runner.invoke(app, cached)
+        second = runner.invoke(app, ["build", str(vault), "-o", str(twin), "--no-cache", "-q"])
+        assert first.exit_code == second.exit_code, done
+        assert first.output == second.output, done
+        _same_output(out, twin)
+
+
+def test_incremental_build_writes_the_bytes_of_a_build_without_caches(tmp_path: Path) -> None:
+    vault, out, twin = tmp_path / "vault", tmp_path / "out", tmp_path / "twin"
+    shutil.copytree(SAMPLE, vault)
+    runner = CliRunner()
+    build = ["build", str(vault), "-o", str(out), "--cache-dir", str(tmp_path / "cache")]
+    assert runner.invoke(app, [*build, "-q"]).exit_code == 0
+    shutil.copytree(out, twin)  # the same last build (manifests) for both
+    note = next(p for p in sorted(vault.rglob("*.md")) if p.stem == "Improve")
+    note.write_text(note.read_text(encoding="utf-8").replace("Improve", "Improve all"))
+    result = runner.invoke(app, [*build, "--verbose"])
+    assert result.exit_code == 0, result.output
+    assert re.search(r"notes: \d+ read, 1 parsed", result.output), result.output
+    result = runner.invoke(app, ["build", str(vault), "-o", str(twin), "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in twin.iterdir())
+    assert written == sorted(p.name for p in out.iterdir())
+    _same_output(out, twin)
+
+
+def test_an_incremental_rebuild_updates_the_learners_cards_in_place(tmp_path: Path) -> None:
+    vault, out = tmp_path / "vault", tmp_path / "out"
+    shutil.copytree(SAMPLE, vault)
+    build = ["build", str(vault), "-o", str(out), "--cache-dir", str(tmp_path / "cache"), "-q"]
+    runner = CliRunner()
+    assert runner.invoke(app, build).exit_code == 0
+    with fresh_collection(tmp_path / "anki") as col:
+        for package in sorted(out.glob("*.apkg")):
+            import_package(col, package)
+        before = {(card["guid"], card["ord"]): card for card in learner_cards(col)}
+        plan = next(p for p in sorted(vault.rglob("*.md")) if p.stem == "Plan")
+        text = plan.read_text(encoding="utf-8")
+        plan.write_text(text.replace("one shared picture", "one shared map"), encoding="utf-8")
+        stat = plan.stat()
+        os.utime(plan, (stat.st_atime, stat.st_mtime + 60))  # a later save
+        result = runner.invoke(app, [*build[:-1], "--verbose"])
+        assert result.exit_code == 0, result.output
+        assert re.search(r"notes: \d+ read, 1 parsed", result.output), result.output
+        counts = [import_package(col, package) for package in sorted(out.glob("*.apkg"))]
+        after = {(card["guid"], card["ord"]): card for card in learner_cards(col)}
+    assert sum(c.new for c in counts) == 0 and sum(c.updated for c in counts) >= 1
+    assert after.keys() == before.keys()  # updated in place: no card added or lost
+    changed = [key for key in after if after[key]["answer"] != before[key]["answer"]]
+    assert changed and all("one shared map" in after[key]["answer"] for key in changed)
+    assert all(after[key]["note_id"] == before[key]["note_id"] for key in after)
