@@ -121,6 +121,7 @@ class ParsedNote:
     tags: tuple[str, ...] = ()  # inline #tags anywhere in the note (card tags excluded)
     links: tuple[Link, ...] = ()  # every wikilink and embed in the note, in order
     title_line: int = 1
+    link_lines: tuple[int, ...] = ()  # the file line of each of `links`
 
     @property
     def path(self) -> str:

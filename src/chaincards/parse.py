@@ -276,5 +276,25 @@ def parse_note(source: SourceNote, resolve_file: FileResolver | None = None) -> 
         tags=tags,
         links=tuple(links),
         title_line=walker.title_line,
+        link_lines=link_lines(source.text, links, walker.title_line),
     )
     return ParseResult(note, diagnostics)
+
+
+def link_lines(text: str, links: list[Link], title_line: int) -> tuple[int, ...]:
+    """The file line each link is written on, in order (inline tokens carry no line): found
+    by searching the text for the links one after another; the title's line when not found."""
+    position, line, counted = 0, 1, 0
+    found: list[int] = []
+    for link in links:
+        at = text.find(f"[[{link.target}", position)
+        if at < 0:
+            at = text.find(link.target, position)
+        if at < 0:
+            found.append(title_line)
+            continue
+        line += text.count("\n", counted, at)
+        counted = position = at
+        found.append(line)
+        position = at + 2
+    return tuple(found)

@@ -27,6 +27,7 @@ from chaincards.git_times import committed_times
 from chaincards.locks import one_build_at_a_time
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
+from chaincards.model.view import model_view
 from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
 from chaincards.store import Store
@@ -290,6 +291,7 @@ def vault_warnings(
     """What the model finds doubtful in the notes, and chain notes whose cards would land in a
     deck named after their folder (or the default deck) because they set no `cards-deck`. Build
     and check report the same list."""
+    notes = [model_view(note) for note in notes]  # as the model reads them: no written card
     names = vault.index.note_names()
     for note in notes:
         names |= {note.title.casefold(), *(a.casefold() for a in note.meta.aliases)}

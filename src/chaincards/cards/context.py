@@ -22,7 +22,7 @@ def source_html(note: ParsedNote, line: int) -> str:
     return _source_prefix(note.source.vault_name, note.path) + f"{line}</a>"
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # one entry per activity or note: sized for big vaults
 def _source_prefix(vault_name: str, path: str) -> str:
     file = path.removesuffix(".md")
     vault = quote(vault_name, safe="")

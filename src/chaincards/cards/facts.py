@@ -165,7 +165,7 @@ def activity_pattern(activity: Activity) -> re.Pattern[str]:
     return _names_pattern(activity.name, activity.aliases)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)  # one entry per activity or note: sized for big vaults
 def _names_pattern(main: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
     alternatives: list[str] = []
     for name in sorted({main, *aliases}, key=len, reverse=True):

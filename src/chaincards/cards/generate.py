@@ -21,6 +21,7 @@ from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic
 from chaincards.document import ParsedNote
 from chaincards.model import Activity, Model
+from chaincards.model.view import model_view
 
 CARD_KINDS = ("written", "purpose", "flows", "inputs", "outputs", "streams")
 
@@ -71,6 +72,8 @@ def all_cards(
             written, problems = written_card_notes(note, deck_for(note, default_deck), media_mtimes)
             cards += written
             diagnostics += problems
-    vault = Vault({note.path: note for note in notes}, default_deck, model)
+    # Model cards read only what the model may read (see model.view): the same model view
+    # gives the same model cards, whatever the written cards say.
+    vault = Vault({note.path: model_view(note) for note in notes}, default_deck, model)
     cards += model_cards(model, vault, wanted)
     return cards, diagnostics

@@ -46,6 +46,7 @@ from chaincards.model.types import (
     Source,
     ValueStream,
 )
+from chaincards.model.view import model_view
 
 __all__ = [
     "ALL",
@@ -169,8 +170,9 @@ def _activity(
 
 
 def build_model(notes: Iterable[ParsedNote]) -> Model:
-    """The chain the notes describe; the same notes always give the same model."""
-    ordered = sorted(notes, key=lambda note: note.path)
+    """The chain the notes describe; the same notes always give the same model. Only each
+    note's `model_view` is read: the cards the learner wrote never change the model."""
+    ordered = sorted((model_view(note) for note in notes), key=lambda note: note.path)
     declared = [d for note in ordered for d in declarations(note)]
     registry = Registry()
     for declaration in declared:

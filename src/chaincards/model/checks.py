@@ -22,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import PurePosixPath
 
 from chaincards.diagnostics import Diagnostic, warning
-from chaincards.document import Link, ParsedNote
+from chaincards.document import ParsedNote
 from chaincards.model.counterparts import link_is_file, relation_reads
 from chaincards.model.definitions import plural
 from chaincards.model.flows import SIMILARITY, overlap
@@ -140,25 +140,6 @@ def _one_ended_message(flow: Flow, source: Activity, target: Activity) -> str:
     return f"{head} is an input of {flow.target}, but no output of {flow.source} lists it"
 
 
-def _link_lines(note: ParsedNote) -> list[tuple[Link, int]]:
-    """Each link with the file line it is written on (links carry no line of their own)."""
-    text = note.source.text
-    position, line, counted = 0, 1, 0
-    found: list[tuple[Link, int]] = []
-    for link in note.links:
-        at = text.find(f"[[{link.target}", position)
-        if at < 0:
-            at = text.find(link.target, position)
-        if at < 0:
-            found.append((link, note.title_line))
-            continue
-        line += text.count("\n", counted, at)
-        counted = position = at
-        found.append((link, line))
-        position = at + 2
-    return found
-
-
 def _missing_notes(
     model: Model, notes: Sequence[ParsedNote], known_note_names: set[str]
 ) -> list[Diagnostic]:
@@ -169,7 +150,8 @@ def _missing_notes(
     found: list[Diagnostic] = []
     for note in notes:
         reported: set[str] = set()
-        for link, line in _link_lines(note):
+        lines = note.link_lines or (note.title_line,) * len(note.links)
+        for link, line in zip(note.links, lines, strict=True):
             target = link.target.strip()
             if not target or link_is_file(target):
                 continue

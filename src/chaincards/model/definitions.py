@@ -58,7 +58,7 @@ def _clean(alternative: str) -> list[str]:
     return found
 
 
-@lru_cache(maxsize=1 << 12)
+@lru_cache(maxsize=1 << 16)  # one entry per activity name: sized for big vaults
 def _named_aside(name: str) -> re.Pattern[str]:
     return re.compile(rf"\b{re.escape(name)}\s*\((?P<alt>[^()]{{1,80}})\)", re.I)
 
