@@ -13,9 +13,9 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from chaincards.build import BuildResult, build_decks
 from chaincards.config import Settings
 from chaincards.diagnostics import exit_code
-from chaincards.pipeline import BuildResult, build_decks
 from chaincards.progress import Progress
 from chaincards.reports import build_report, build_summary, print_diagnostics, verbose_lines
 from chaincards.vault import UsageError

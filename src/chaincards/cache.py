@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from chaincards.diagnostics import Diagnostic, Severity
@@ -84,6 +85,10 @@ class ParseCache:
         self._used.add(key)
         with contextlib.suppress(TypeError):
             self.store.put("parse", key, encode((asked, result)))
+
+    def keep(self, sources: Iterable[SourceNote]) -> None:
+        """Keep the entries of these notes at `save` although this build did not read them."""
+        self._used.update(entry_key(source) for source in sources)
 
     def save(self) -> None:
         """Entries of notes this build did not read are let go: the cache is one vault's."""

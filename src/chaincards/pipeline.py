@@ -6,33 +6,28 @@ touch the disk.
 
 from __future__ import annotations
 
-import time
 from collections import Counter, defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chaincards import build_record
-from chaincards.anki.carryover import carry_guids
-from chaincards.anki.manifest import all_entries, read_manifests
-from chaincards.build_record import PackageSummary
+from chaincards.anki.package import top_level_deck
 from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
-from chaincards.cards.generate import CARD_KINDS, all_cards
-from chaincards.cards.quality import QualityReport, screen
+from chaincards.cards.facts import Vault as CardVault
+from chaincards.cards.generate import CARD_KINDS, model_cards
+from chaincards.cards.quality import Dropped, QualityReport, screen
+from chaincards.cards.written import written_card_notes
 from chaincards.decks import deck_for, valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.git_times import committed_times
-from chaincards.locks import one_build_at_a_time
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
 from chaincards.model.view import model_view
+from chaincards.package_memo import PackageCards
 from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
-from chaincards.store import Store
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
-from chaincards.write import write_decks
 
 
 @dataclass
@@ -40,16 +35,49 @@ class ParsedVault:
     vault: Vault
     notes: list[ParsedNote]
     diagnostics: list[Diagnostic]
+    # Each parsed file's own diagnostics (part of `diagnostics`), by path.
+    by_note: dict[str, list[Diagnostic]] = field(default_factory=dict)
 
 
 @dataclass
 class Compilation:
     parsed: ParsedVault
-    cards: list[CardNote]
-    diagnostics: list[Diagnostic]
     default_deck: str
     model: Model
-    quality: QualityReport
+    packages: dict[str, CompiledPackage]  # by package name (top-level deck, or `--single`)
+    note_problems: dict[str, list[Diagnostic]]  # by note: its written cards' problems
+    model_problems: list[Diagnostic]  # the model's checks
+    model_dropped: list[Dropped]  # model cards screened out before packaging
+    model_cards: list[CardNote]  # the model cards not screened out, in the order made
+
+    @property
+    def cards(self) -> list[CardNote]:
+        """Every card kept: written cards in note order, then model cards in the order made
+        (within each package, the order its cards are written in)."""
+        kept = {id(card) for package in self.packages.values() for card in package.kept}
+        found: list[CardNote] = []
+        for note in self.parsed.notes:
+            for package in self.packages.values():
+                found += (c for c in package.cards.written.get(note.path, ()) if id(c) in kept)
+        found += (card for card in self.model_cards if id(card) in kept)
+        return found
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        found = list(self.parsed.diagnostics)
+        for problems in self.note_problems.values():
+            found += problems
+        found += self.model_problems
+        for package in self.packages.values():
+            found += package.diagnostics
+        return found
+
+    @property
+    def quality(self) -> QualityReport:
+        report = QualityReport(dropped=list(self.model_dropped))
+        for package in self.packages.values():
+            report.add(package.quality)
+        return report
 
 
 @dataclass
@@ -93,12 +121,15 @@ def parse_vault(
 ) -> ParsedVault:
     diagnostics = list(loaded.diagnostics)
     notes: list[ParsedNote] = []
+    by_note: dict[str, list[Diagnostic]] = {}
     tick = progress.start("parsing notes", len(loaded.sources)) if progress else None
-    for result in parse_notes(loaded.sources, loaded.vault.index, cache, jobs, tick):
+    results = parse_notes(loaded.sources, loaded.vault.index, cache, jobs, tick)
+    for source, result in zip(loaded.sources, results, strict=True):
         diagnostics.extend(result.diagnostics)
+        by_note[source.path] = result.diagnostics
         if result.note is not None:
             notes.append(result.note)
-    return ParsedVault(loaded.vault, notes, diagnostics)
+    return ParsedVault(loaded.vault, notes, diagnostics, by_note)
 
 
 def read_vault(
@@ -132,150 +163,60 @@ def compile_parsed(
     parsed: ParsedVault,
     default_deck: str | None,
     kinds: tuple[str, ...] = CARD_KINDS,
+    single: str | None = None,
 ) -> Compilation:
-    """The model and its cards, duplicates dropped, with the quality report."""
+    """The model and its cards, by package, duplicates dropped, with the quality report.
+
+    Model cards are screened on their own first (a model card never depends on a written
+    one), then each package's written and model cards together, so a package can be screened
+    again alone when only its written cards changed (`chaincards.package_memo`)."""
     deck = default_deck_of(parsed.vault, default_deck)
     model = build_model(parsed.notes)
     mtimes = parsed.vault.index.mtimes
-    cards, problems = all_cards(parsed.notes, model, deck, kinds, mtimes)
-    problems += vault_warnings(parsed.notes, parsed.vault, model, deck)
-    cards, quality, screened = screen(cards)
-    problems += screened
-    return Compilation(parsed, cards, parsed.diagnostics + problems, deck, model, quality)
+    packages: dict[str, PackageCards] = {}
+    note_problems: dict[str, list[Diagnostic]] = {}
+    for note in parsed.notes:
+        note_deck = deck_for(note, deck)
+        written: list[CardNote] = []
+        if "written" in kinds:
+            written, note_problems[note.path] = written_card_notes(note, note_deck, mtimes)
+        package = packages.setdefault(package_of(note_deck, single), PackageCards({}, []))
+        package.written[note.path] = written
+    vault = CardVault({note.path: model_view(note) for note in parsed.notes}, deck, model)
+    model_kept, model_screen, _ = screen(model_cards(model, vault, kinds))
+    for card in model_kept:
+        package = packages.setdefault(package_of(card.deck, single), PackageCards({}, []))
+        package.model.append(card)
+    model_problems = vault_warnings(parsed.notes, parsed.vault, model, deck)
+    compiled = {name: screen_package(cards) for name, cards in sorted(packages.items())}
+    return Compilation(
+        parsed,
+        deck,
+        model,
+        compiled,
+        note_problems,
+        model_problems,
+        model_screen.dropped,
+        model_kept,
+    )
 
 
 @dataclass
-class BuildResult:
-    packages: list[PackageSummary]
-    diagnostics: list[Diagnostic]
+class CompiledPackage:
+    cards: PackageCards  # before the package's own screen
+    kept: list[CardNote]
     quality: QualityReport
-    reused: bool  # True when nothing changed since the last build, which was reported again
-    notes: int = 0  # note files read
-    parsed: int = 0  # of them parsed again (the rest came from the parse cache)
-    seconds: dict[str, float] = field(default_factory=dict)  # per stage
+    diagnostics: list[Diagnostic]
 
 
-@collector_paused()
-def build_decks(
-    paths: list[Path],
-    out: Path,
-    *,
-    include: tuple[str, ...] = DEFAULT_INCLUDE,
-    exclude: tuple[str, ...] = (),
-    default_deck: str | None = None,
-    skip: tuple[Path, ...] = (),
-    kinds: tuple[str, ...] = CARD_KINDS,
-    single: str | None = None,
-    cache_folder: Path | None = None,
-    jobs: int = 1,
-    progress: Progress | None = None,
-    diagrams: bool = False,
-    waiting: Callable[[], None] = lambda: None,
-) -> BuildResult:
-    """Notes in, packages out. With a cache folder, unchanged notes are not parsed again,
-    unchanged packages are not rewritten, and an unchanged vault is not even parsed. A second
-    build into the same `out` waits for the first (`waiting()` is called when it must)."""
-    clock = _Clock()
-    loaded = load_vault(paths, include, skip, exclude)
-    with one_build_at_a_time(out, waiting):
-        store = Store(cache_folder) if cache_folder else None
-        try:
-            return _build(
-                loaded, out, store, clock, default_deck, kinds, single, jobs, progress, diagrams
-            )
-        finally:
-            if store is not None:
-                store.close()
+def screen_package(cards: PackageCards) -> CompiledPackage:
+    kept, quality, diagnostics = screen(cards.all(), generated_screened=True)
+    return CompiledPackage(cards, kept, quality, diagnostics)
 
 
-def _store_warning(store: Store | None, root: Path) -> list[Diagnostic]:
-    """One warning when the build store could not be used and everything was built anew."""
-    if store is None or not store.reset or store.location is None:
-        return []
-    path = store.location
-    where = path.relative_to(root) if path.is_relative_to(root) else path
-    message = f"the build cache was {store.reset}; it was started anew and every note parsed"
-    return [warning(str(where), 1, message)]
-
-
-def _build(
-    loaded: LoadedVault,
-    out: Path,
-    store: Store | None,
-    clock: _Clock,
-    default_deck: str | None,
-    kinds: tuple[str, ...],
-    single: str | None,
-    jobs: int,
-    progress: Progress | None,
-    diagrams: bool,
-) -> BuildResult:
-    options = (
-        str(out.resolve()),
-        single or "",
-        default_deck or "",
-        ",".join(kinds),
-        "diagrams" if diagrams else "",
-    )
-    mtimes = loaded.vault.index.mtimes
-    key = build_record.build_key(loaded.sources, mtimes, options) if store else ""
-    last = build_record.recall(store, key) if store else None
-    clock.lap("read")
-    if last is not None:
-        diagnostics = loaded.diagnostics + last.diagnostics
-        notes = len(loaded.sources)
-        return BuildResult(
-            last.packages, diagnostics, last.quality, True, notes, 0, seconds=clock.laps
-        )
-    parse_cache = ParseCache(store) if store else None
-    parsed = parse_vault(loaded, parse_cache, jobs, progress)
-    clock.lap("parse")
-    compilation = compile_parsed(parsed, default_deck, kinds)
-    if parse_cache is not None:
-        parse_cache.save()
-    manifests = read_manifests(out)
-    cards = carry_guids(compilation.cards, all_entries(manifests), parsed.vault.index.files)
-    generated: dict[str, bytes] = {}
-    if diagrams:
-        # Imported here: drawing is optional and its modules would slow every start-up.
-        from chaincards.diagrams.on_cards import with_diagrams
-        from chaincards.diagrams.svg import render_svg
-
-        cards, generated = with_diagrams(cards, compilation.model, render_svg)
-    clock.lap("compile")
-    reports = write_decks(
-        cards, out, parsed.vault.root, single, progress, store, jobs, manifests, generated
-    )
-    packages = [
-        PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes, r.stale) for r in reports
-    ]
-    if store is not None:
-        found = compilation.diagnostics[len(loaded.diagnostics) :]
-        build_record.remember(store, key, packages, found, compilation.quality)
-    clock.lap("write")
-    notes = len(loaded.sources)
-    reparsed = parse_cache.misses if parse_cache else notes
-    # Said once, by this build: the record above is what the next build repeats.
-    return BuildResult(
-        packages,
-        compilation.diagnostics + _store_warning(store, loaded.vault.root),
-        compilation.quality,
-        False,
-        notes,
-        reparsed,
-        seconds=clock.laps,
-    )
-
-
-class _Clock:
-    def __init__(self) -> None:
-        self.laps: dict[str, float] = {}
-        self._last = time.perf_counter()
-
-    def lap(self, stage: str) -> None:
-        now = time.perf_counter()
-        self.laps[stage] = now - self._last
-        self._last = now
+def package_of(deck: str, single: str | None) -> str:
+    """The package a deck's cards go to: its top-level deck's, or the one `--single` names."""
+    return single if single is not None else top_level_deck(deck)
 
 
 def deck_counts(cards: list[CardNote]) -> dict[str, dict[str, int]]:

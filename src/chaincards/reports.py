@@ -11,12 +11,12 @@ from rich.text import Text
 from rich.tree import Tree
 
 from chaincards.anki.manifest import Changes
+from chaincards.build import BuildResult
 from chaincards.config import Settings
 from chaincards.diagnostics import Diagnostic, Severity
 from chaincards.model import ALL, Model
 from chaincards.model.definitions import plural
 from chaincards.model.types import Item
-from chaincards.pipeline import BuildResult
 
 
 def build_summary(result: BuildResult, list_changes: bool = False) -> Group:
@@ -187,6 +187,12 @@ def verbose_lines(result: BuildResult, settings: Settings, seconds: float) -> li
     else:
         cached = result.notes - result.parsed
         lines.append(f"notes: {result.notes} read, {result.parsed} parsed, {cached} from cache")
+        if result.remade is not None:
+            made, every = result.remade
+            lines.append(
+                f"only written cards changed: {made} of {every} package(s) made again, "
+                "the model and its cards kept"
+            )
     lines.append(f"time: {seconds:.2f} s ({stages})")
     return lines
 

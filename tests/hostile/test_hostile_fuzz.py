@@ -22,7 +22,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ankitools import fresh_collection, import_package, learner_cards
-from chaincards.pipeline import compile_vault, write_decks
+from chaincards.anki.package import package_groups
+from chaincards.pipeline import compile_vault
+from chaincards.write import write_decks
 
 EXAMPLES = int(os.environ.get("CHAINCARDS_FUZZ_EXAMPLES", "25"))
 FUZZ = settings(
@@ -175,7 +177,7 @@ def _check_vault(notes: dict[str, str]) -> None:
         compilation = compile_vault([folder], skip=(root / "decks",))
         for diagnostic in compilation.diagnostics:
             assert "\n" not in diagnostic.format()
-        reports = write_decks(compilation.cards, root / "decks", folder, None)
+        reports = write_decks(package_groups(compilation.cards, None), root / "decks", folder, None)
         assert sum(len(report.cards) for report in reports) == len(compilation.cards)
 
         with fresh_collection(root / "anki") as col:
@@ -216,7 +218,7 @@ def test_model_clozes_keep_item_text_intact(tmp_path: Path) -> None:
     )
     (folder / "Engage.md").write_text("# Engage\n\nEngages.\n", encoding="utf-8")
     compilation = compile_vault([folder], skip=(tmp_path / "decks",))
-    reports = write_decks(compilation.cards, tmp_path / "decks", folder, None)
+    reports = write_decks(package_groups(compilation.cards, None), tmp_path / "decks", folder, None)
     with fresh_collection(tmp_path / "anki") as col:
         for report in reports:
             import_package(col, report.path)

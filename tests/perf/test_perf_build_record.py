@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import chaincards.pipeline as pipeline
+import chaincards.build as build_module
 import chaincards.store.database as database
 from chaincards.build_record import recall
 from chaincards.cards.quality import QualityReport
@@ -56,7 +56,7 @@ def test_unchanged_rebuild_reports_the_last_build_without_parsing(
     first = build(vault, out)
     assert [p["written"] for p in first["packages"]] == [True, True]
     before = digests(out)
-    monkeypatch.setattr(pipeline, "parse_vault", lambda *a, **k: pytest.fail("parsed again"))
+    monkeypatch.setattr(build_module, "parse_vault", lambda *a, **k: pytest.fail("parsed again"))
     again = build(vault, out)
     assert digests(out) == before
     assert [p["written"] for p in again["packages"]] == [False, False]
@@ -80,7 +80,7 @@ def test_touched_package_with_the_same_bytes_is_still_the_last_build(
     build(vault, out)
     for package in out.glob("*.apkg"):
         os.utime(package, ns=(1, 1))  # a checkout or a restored CI cache does this
-    monkeypatch.setattr(pipeline, "parse_vault", lambda *a, **k: pytest.fail("parsed again"))
+    monkeypatch.setattr(build_module, "parse_vault", lambda *a, **k: pytest.fail("parsed again"))
     assert not any(p["written"] for p in build(vault, out)["packages"])
 
 
@@ -121,13 +121,13 @@ def test_a_corrupt_record_means_a_full_build(
     assert not list(cache.rglob("*.pickle"))
     _set_record(cache, value)
     parsed: list[object] = []
-    real = pipeline.parse_vault
+    real = build_module.parse_vault
 
     def parse_vault(*args: Any, **kwargs: Any) -> Any:
         parsed.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "parse_vault", parse_vault)
+    monkeypatch.setattr(build_module, "parse_vault", parse_vault)
     report = build(vault, out, "--cache-dir", str(cache))
     assert parsed and report["reused_last_build"] is False
     assert [p["notes"] for p in report["packages"]] == [3, 3]

@@ -1,6 +1,6 @@
 """Skipping packages that would not change: a digest of everything that goes into a package,
-recorded (in the build store's `packages` space) with the hash of the file written from it. An
-unchanged rebuild then reads the package once to hash it instead of writing it again.
+kept (by the build store) with the hashes of the package and manifest written from it. A
+rebuild then reads the package once to hash it instead of writing it again.
 """
 
 from __future__ import annotations
@@ -37,18 +37,9 @@ def file_sha256(path: Path) -> str | None:
 
 @dataclass(frozen=True)
 class Written:
-    """What a package file was written from (`inputs_digest`) and the hash of its bytes."""
+    """What a package was written from (`inputs_digest` of its cards) and the hashes of the
+    package and manifest files as written."""
 
     inputs: str
     sha256: str
-
-
-def is_fresh(package: Path, digest: str, record: Written | None) -> bool:
-    """The package on disk was written from exactly these inputs and not touched since."""
-    return record is not None and record.inputs == digest and record.sha256 == file_sha256(package)
-
-
-def written_record(package: Path, digest: str) -> Written | None:
-    """The record of a package just written; None when it cannot be read back."""
-    sha = file_sha256(package)
-    return Written(digest, sha) if sha is not None else None
+    manifest_sha256: str

@@ -32,6 +32,9 @@ class CardNote:
     # Names (with aliases) that answer a "Which …?"/"Who …?" card: no word of their stem may
     # show on the front. Empty for other cards.
     names: tuple[str, ...] = ()
+    # The notes whose newest time a model card carries as `mod` (its own note and the notes
+    # its fact names); empty for written cards, dated by their own note and images.
+    dated_by: tuple[str, ...] = ()
 
 
 def split_origin(origin: str) -> tuple[str, int]:

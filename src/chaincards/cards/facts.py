@@ -125,6 +125,7 @@ class Vault:
             focus=flow or ((activity,) if activity else ()),
             answers=answers,
             names=self.names_of(masked),
+            dated_by=dated,
         )
 
 

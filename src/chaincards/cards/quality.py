@@ -63,6 +63,12 @@ class QualityReport:
     dropped: list[Dropped] = field(default_factory=list)
     self_answering: list[str] = field(default_factory=list)  # written cards kept that do
 
+    def add(self, other: QualityReport) -> None:
+        """Counts and lists of `other` (another package's screen) added to these."""
+        self.by_kind.update(other.by_kind)
+        self.dropped.extend(other.dropped)
+        self.self_answering.extend(other.self_answering)
+
     @property
     def suppressed_duplicates(self) -> int:
         return sum(d.reason == "duplicate" for d in self.dropped)
@@ -176,9 +182,13 @@ def question_key(card: CardNote) -> str:
     return normalise_key(plain(front))
 
 
-def screen(cards: list[CardNote]) -> tuple[list[CardNote], QualityReport, list[Diagnostic]]:
+def screen(
+    cards: list[CardNote], generated_screened: bool = False
+) -> tuple[list[CardNote], QualityReport, list[Diagnostic]]:
     """The cards a package may ship, the budget, and warnings for duplicates and for written
-    cards that show their answer."""
+    cards that show their answer. `generated_screened`: the generated cards among `cards` were
+    screened already (on their own, by an earlier call) and only need checking for duplicates
+    of the written ones."""
     report = QualityReport()
     diagnostics: list[Diagnostic] = []
     seen: dict[tuple[str, str], CardNote] = {}
@@ -186,11 +196,13 @@ def screen(cards: list[CardNote]) -> tuple[list[CardNote], QualityReport, list[D
     kept: list[CardNote] = []
     ordered = sorted(cards, key=lambda c: c.kind not in WRITTEN_KINDS)  # stable: written first
     for card in ordered:
-        shows = gives_away_answer(card)
         generated = card.kind not in WRITTEN_KINDS
+        shows = False if generated and generated_screened else gives_away_answer(card)
         reason = ""
         # A cloze note asks each deletion on a card of its own; a basic card asks all at once.
-        if generated and card.shape != "cloze" and len(card.answers) > MAX_ANSWERS:
+        if generated and generated_screened:
+            pass
+        elif generated and card.shape != "cloze" and len(card.answers) > MAX_ANSWERS:
             reason = "unanswerable"
         elif generated and any(len(a.split()) > MAX_ANSWER_WORDS for a in card.answers):
             reason = "answer too long"

@@ -1,0 +1,181 @@
+"""What the last build made each package from, kept in the build store, so the next build can
+make again only the packages an edit reaches.
+
+The model and its cards depend on the notes' model views only (`chaincards.model.view`). So
+when every note that changed since the last build kept its view (a written card reworded, a
+note saved again), the model, its cards, its warnings and every other package are what they
+were; only the packages holding the changed notes' written cards, or model cards dated by a
+changed note, are made again, from the cards remembered here and the changed notes' new
+written cards. Anything else (a changed view, a note added or gone, another file changed,
+other options, a package not on disk as written) means a full build, which records it all
+anew. A record that cannot be read is no record: the store is a cache.
+
+Remembered, per build: each note's parse key and view digest, the package its cards go to and
+its own warnings; the model's warnings and the model cards the screen dropped. Per package:
+its notes' written cards and its model cards before the package's own screen, what that screen
+found, and what the package and manifest files were written from and hash to.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from chaincards.anki.freshness import Written, file_sha256
+from chaincards.anki.manifest import manifest_path
+from chaincards.cards.card import CardNote
+from chaincards.cards.quality import Dropped, QualityReport
+from chaincards.diagnostics import Diagnostic, Severity
+from chaincards.store import Decoder, Store, encode
+
+_VAULT_KEY = "last"
+DiagnosticRow = tuple[str, int, str, str]
+
+
+def diagnostic_rows(diagnostics: Iterable[Diagnostic]) -> tuple[DiagnosticRow, ...]:
+    return tuple((d.path, d.line, d.severity.value, d.message) for d in diagnostics)
+
+
+def from_rows(rows: Iterable[DiagnosticRow]) -> list[Diagnostic]:
+    return [Diagnostic(str(p), int(n), Severity(s), str(m)) for p, n, s, m in rows]
+
+
+@dataclass(frozen=True)
+class NoteRecord:
+    key: str  # the parse key: path, time, text (`cache.entry_key`)
+    view: str  # `view_digest` of its model view
+    package: str  # the package its written cards go to
+    diagnostics: tuple[DiagnosticRow, ...]  # from parsing it and making its written cards
+
+
+@dataclass(frozen=True)
+class PackageRecord:
+    name: str  # the top-level deck (or `--single` name) it holds
+    notes: tuple[str, ...]  # every note whose written cards go here, in build order
+    dated_by: tuple[str, ...]  # every note a model card of it is dated by
+    decks: dict[str, dict[str, int]]  # deck → card kind → Anki notes, as written
+    report: QualityReport  # the package's own screen
+    diagnostics: tuple[DiagnosticRow, ...]  # that screen's warnings
+    made_from: Written  # what its files were written from, and their hashes
+
+    def still_there(self, package: Path) -> bool:
+        return (
+            file_sha256(package) == self.made_from.sha256
+            and file_sha256(manifest_path(package)) == self.made_from.manifest_sha256
+        )
+
+
+@dataclass(frozen=True)
+class VaultRecord:
+    options: str  # everything besides the notes that shapes the output
+    files: str  # digest of every other vault file's path and time
+    notes: dict[str, NoteRecord]
+    model_diagnostics: tuple[DiagnosticRow, ...]  # the model's checks
+    model_dropped: tuple[Dropped, ...]  # model cards screened out before packaging
+    packages: dict[str, PackageRecord] = field(default_factory=dict)  # by package file path
+
+
+_RECORDS = Decoder([VaultRecord, NoteRecord, PackageRecord, QualityReport, Dropped, Written])
+
+
+@dataclass(frozen=True)
+class PackageCards:
+    """A package's cards before its own screen: written cards by note, then model cards."""
+
+    written: dict[str, list[CardNote]]  # note path → its written cards, in build order
+    model: list[CardNote]
+
+    def all(self) -> list[CardNote]:
+        return [card for cards in self.written.values() for card in cards] + self.model
+
+
+# --- Cards as rows: a dedicated codec, because a big vault has hundreds of thousands --------
+
+_TUPLES = (7, 11, 12, 13, 14, 15)  # CardNote fields held as tuples (tags, media, …)
+
+
+def _row(card: CardNote) -> list[object]:
+    return [
+        card.guid,
+        card.shape,
+        card.front,
+        card.back,
+        card.context,
+        card.source,
+        card.deck,
+        card.tags,
+        card.mod,
+        card.kind,
+        card.origin,
+        card.media,
+        card.focus,
+        card.answers,
+        card.names,
+        card.dated_by,
+    ]
+
+
+def _card(row: list[object]) -> CardNote:
+    if len(row) != 16:
+        raise ValueError("not a card row")
+    for at in _TUPLES:
+        row[at] = tuple(str(v) for v in row[at])  # type: ignore[attr-defined]
+    if not all(isinstance(row[at], str) for at in (0, 1, 2, 3, 4, 5, 6, 9, 10)):
+        raise ValueError("not a card row")
+    if not isinstance(row[8], int) or row[1] not in ("basic", "reverse", "cloze"):
+        raise ValueError("not a card row")
+    return CardNote(*row)  # type: ignore[arg-type]
+
+
+def encode_cards(cards: PackageCards) -> bytes:
+    data = {
+        "written": [[path, [_row(c) for c in made]] for path, made in cards.written.items()],
+        "model": [_row(c) for c in cards.model],
+    }
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def decode_cards(blob: bytes) -> PackageCards:
+    """The cards `encode_cards` wrote; ValueError for anything else."""
+    try:
+        data = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+        written = {str(path): [_card(row) for row in rows] for path, rows in data["written"]}
+        return PackageCards(written, [_card(row) for row in data["model"]])
+    except (ValueError, TypeError, KeyError, IndexError, zlib.error) as exc:
+        raise ValueError(f"unreadable package cards: {exc}") from None
+
+
+# --- The store's rows ----------------------------------------------------------------------
+
+
+def recall_vault(store: Store) -> VaultRecord | None:
+    blob = store.get("vault", _VAULT_KEY)
+    try:
+        record = _RECORDS.decode(blob) if blob is not None else None
+    except ValueError:
+        return None
+    return record if isinstance(record, VaultRecord) else None
+
+
+def recall_cards(store: Store, package: Path) -> PackageCards | None:
+    blob = store.get("package-cards", str(package))
+    try:
+        return decode_cards(blob) if blob is not None else None
+    except ValueError:
+        return None
+
+
+def remember(
+    store: Store, record: VaultRecord, cards: dict[Path, PackageCards], replace_all: bool
+) -> None:
+    """The build's record, and the cards of the packages it made (`replace_all`: every package
+    of the vault was made, so the cards of any other are let go)."""
+    if replace_all:
+        store.drop("package-cards", store.keys("package-cards"))
+    for package, made in cards.items():
+        store.put("package-cards", str(package), encode_cards(made))
+    store.put("vault", _VAULT_KEY, encode(record))
