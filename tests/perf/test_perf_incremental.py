@@ -8,6 +8,8 @@ import os
 import random
 import re
 import shutil
+import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from typer.testing import CliRunner
 
 from ankitools import fresh_collection, import_package, learner_cards
 from chaincards.cli import app
+from chaincards.store.database import FILE_NAME
 
 SAMPLE = Path(__file__).resolve().parents[2] / "notes"
 
@@ -152,3 +155,128 @@ def test_an_incremental_rebuild_updates_the_learners_cards_in_place(tmp_path: Pa
     changed = [key for key in after if after[key]["answer"] != before[key]["answer"]]
     assert changed and all("one shared map" in after[key]["answer"] for key in changed)
     assert all(after[key]["note_id"] == before[key]["note_id"] for key in after)
+
+
+# --- Only written cards changed: the packages they reach are made again, nothing else --------
+
+ONLY_WRITTEN = re.compile(r"only written cards changed: (\d+) of (\d+) package\(s\) made again")
+
+
+def _twin_builds(tmp_path: Path, edit: Callable[[Path], None]) -> tuple[str, Path, Path]:
+    """A build from the store after `edit`, and a build of the same notes without a store,
+    both over the same last build; the verbose output of the first."""
+    vault, out, twin = tmp_path / "vault", tmp_path / "out", tmp_path / "twin"
+    if not vault.exists():
+        shutil.copytree(SAMPLE, vault)
+    runner = CliRunner()
+    build = ["build", str(vault), "-o", str(out), "--cache-dir", str(tmp_path / "cache")]
+    assert runner.invoke(app, [*build, "-q"]).exit_code == 0
+    shutil.rmtree(twin, ignore_errors=True)
+    shutil.copytree(out, twin)
+    edit(vault)
+    result = runner.invoke(app, [*build, "--verbose"])
+    assert result.exit_code == 0, result.output
+    plain = runner.invoke(app, ["build", str(vault), "-o", str(twin), "--no-cache", "-q"])
+    assert plain.exit_code == 0, plain.output
+    _same_output(out, twin)
+    return " ".join(result.output.split()), out, twin
+
+
+def _note(vault: Path, stem: str) -> Path:
+    return next(p for p in sorted(vault.rglob("*.md")) if p.stem == stem)
+
+
+def _reword_a_card(vault: Path) -> None:
+    note = _note(vault, "Four dimensions")
+    text = note.read_text(encoding="utf-8")
+    assert "a simple formula?" in text
+    note.write_text(text.replace("a simple formula?", "one short formula?"), encoding="utf-8")
+
+
+def test_a_reworded_card_remakes_only_its_package_and_writes_what_a_full_build_writes(
+    tmp_path: Path,
+) -> None:
+    vault = tmp_path / "vault"
+    shutil.copytree(SAMPLE, vault)
+    first = tmp_path / "first"
+    result = CliRunner().invoke(app, ["build", str(vault), "-o", str(first), "--no-cache", "-q"])
+    assert result.exit_code == 0, result.output
+    output, out, _ = _twin_builds(tmp_path, _reword_a_card)
+    found = ONLY_WRITTEN.search(output)
+    assert found and found.group(1) == "1", output
+    assert "1 parsed" in output
+    with fresh_collection(tmp_path / "anki") as col:
+        for package in sorted(first.glob("*.apkg")):
+            import_package(col, package)
+        counts = [import_package(col, package) for package in sorted(out.glob("*.apkg"))]
+        fronts = [card["question"] for card in learner_cards(col)]
+    # the edit reached the learner as an update of the card they had (its GUID carried over)
+    assert sum(c.new for c in counts) == 0 and sum(c.updated for c in counts) >= 1
+    assert any("one short formula?" in front for front in fronts)
+    assert not any("a simple formula?" in front for front in fronts)
+
+
+def test_a_note_saved_again_redates_the_model_cards_it_dates_and_nothing_else(
+    tmp_path: Path,
+) -> None:
+    def touch(vault: Path) -> None:
+        note = _note(vault, "Plan")
+        stat = note.stat()
+        os.utime(note, (stat.st_atime, stat.st_mtime + 3600))
+
+    output, _, _ = _twin_builds(tmp_path, touch)
+    assert ONLY_WRITTEN.search(output), output
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "a new input",  # the model changes
+        "a new note",  # the set of notes changes
+        "a new picture",  # another vault file changes
+    ],
+)
+def test_an_edit_beyond_written_cards_is_a_full_build(tmp_path: Path, edit: str) -> None:
+    def change(vault: Path) -> None:
+        if edit == "a new input":
+            note = _note(vault, "Plan")
+            text = note.read_text(encoding="utf-8")
+            note.write_text(text.replace("## Inputs\n", "## Inputs\n- Budgets from [[Engage]]\n"))
+        elif edit == "a new note":
+            (vault / "ITIL 4" / "Glossary.md").write_text("# Glossary\nWords.\n")
+        else:
+            (vault / "attachments" / "new.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+
+    output, _, _ = _twin_builds(tmp_path, change)
+    assert not ONLY_WRITTEN.search(output), output
+
+
+def test_damaged_remembered_cards_mean_a_full_build_with_the_same_packages(
+    tmp_path: Path,
+) -> None:
+    def damage(vault: Path) -> None:
+        _reword_a_card(vault)
+        db = sqlite3.connect(tmp_path / "cache" / FILE_NAME)
+        assert db.execute(
+            "UPDATE entries SET value = x'00ff' WHERE space = 'package-cards'"
+        ).rowcount
+        db.commit()
+        db.close()
+
+    output, _, _ = _twin_builds(tmp_path, damage)
+    assert not ONLY_WRITTEN.search(output), output
+
+
+def test_a_sequence_of_card_edits_stays_equal_to_full_builds(tmp_path: Path) -> None:
+    """Each build starts from the store the last incremental one left."""
+    words = ["one short formula?", "a tiny formula?", "a plain formula?"]
+    before = "a simple formula?"
+    for word in words:
+
+        def reword(vault: Path, old: str = before, new: str = word) -> None:
+            note = _note(vault, "Four dimensions")
+            note.write_text(note.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+        output, _, _ = _twin_builds(tmp_path, reword)
+        assert ONLY_WRITTEN.search(output), output
+        before = word
