@@ -47,9 +47,12 @@ OBJECTS = """allocations backlogs baselines budgets catalogues charters dashboar
     plans policies portfolios records registers reports reviews roadmaps schedules scorecards
     standards targets templates""".split()
 
-SUBJECTS = """Service Operations|Business of IT|Supply Chain Basics|Project Delivery|
+SUBJECTS = [
+    subject.strip()  # the line breaks of this literal are not part of any name
+    for subject in """Service Operations|Business of IT|Supply Chain Basics|Project Delivery|
     Quality Systems|Enterprise Architecture|Data Governance|Risk and Controls|
     Product Management|Financial Planning|Change Enablement|Security Practice""".split("|")
+]
 
 # Artifacts: ADJECTIVE NOUN. No relation words (by, for, from, to) so items read cleanly.
 ARTIFACT_ADJECTIVES = """Approved Agreed Consolidated Current Detailed Draft Updated Validated

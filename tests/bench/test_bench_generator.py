@@ -82,3 +82,9 @@ def test_tiny_vault_builds_and_the_model_finds_every_activity(tmp_path: Path) ->
     kinds = {card.kind for card in compilation.cards}
     assert {"callout", "inline", "tag", "purpose", "flows"} <= kinds
     assert {card.shape for card in compilation.cards} == {"basic", "reverse", "cloze"}
+
+
+def test_course_names_are_single_lines_without_padding() -> None:
+    # Past 2,500 notes the courses use every subject: a line break in one made a folder
+    # (and a deck) named "Course 5 - \n    Quality Systems".
+    assert all(s == s.strip() and "\n" not in s for s in gen.SUBJECTS)
