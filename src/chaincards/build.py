@@ -1,7 +1,7 @@
 """`chaincards build`: notes in, packages out, doing no more than the edit since the last build
 asks for. With a build store, in this order:
 
-1. nothing changed since the last build: its report again (`build_record`);
+1. nothing changed since the last build: its report again (`package_memo`);
 2. only written cards changed (every changed note kept its model view): the packages those
    notes reach are made again from the cards the last build kept, the model is not rebuilt
    (`package_memo`);
@@ -18,10 +18,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from chaincards import build_record, package_memo
+from chaincards import package_memo
 from chaincards.anki.carryover import carry_guids
-from chaincards.anki.manifest import Entry, all_entries, manifest_path, read_manifests
-from chaincards.build_record import PackageSummary
+from chaincards.anki.manifest import Changes, Entry, all_entries, manifest_path, read_manifests
 from chaincards.cache import ParseCache, entry_key
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import CARD_KINDS
@@ -29,6 +28,7 @@ from chaincards.cards.quality import QualityReport
 from chaincards.cards.written import written_card_notes
 from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic, warning
+from chaincards.document import SourceNote
 from chaincards.locks import one_build_at_a_time
 from chaincards.memory import collector_paused
 from chaincards.model.view import model_view, view_digest
@@ -48,6 +48,19 @@ from chaincards.progress import Progress
 from chaincards.store import Store
 from chaincards.vault import DEFAULT_INCLUDE
 from chaincards.write import PackageReport, package_path_for, write_decks
+
+
+@dataclass(frozen=True)
+class PackageSummary:
+    path: Path
+    written: bool  # False when the package on disk already had exactly these bytes
+    decks: dict[str, dict[str, int]]  # deck → card kind → Anki notes
+    changes: Changes = field(default_factory=Changes)  # since the previous build
+    stale: bool = False  # no note goes to this package any more
+
+    @property
+    def notes(self) -> int:
+        return sum(sum(kinds.values()) for kinds in self.decks.values())
 
 
 @dataclass
@@ -121,31 +134,54 @@ def _build(
     clock: _Clock,
     progress: Progress | None,
 ) -> BuildResult:
-    mtimes = loaded.vault.index.mtimes
-    key = build_record.build_key(loaded.sources, mtimes, (options.key(),)) if store else ""
-    last = build_record.recall(store, key) if store else None
+    record = package_memo.recall_vault(store) if store else None
+    keys = {source.path: entry_key(source) for source in loaded.sources}
+    files = _other_files(loaded)
     clock.lap("read")
-    if last is not None:
-        diagnostics = loaded.diagnostics + last.diagnostics
-        notes = len(loaded.sources)
+    if record is not None and _unchanged(record, options, files, keys):
         return BuildResult(
-            last.packages, diagnostics, last.quality, True, notes, 0, seconds=clock.laps
+            _recorded_summaries(record),
+            loaded.diagnostics + record.diagnostics(),
+            record.quality(),
+            True,
+            len(loaded.sources),
+            0,
+            seconds=clock.laps,
         )
     result = None
     # One parse cache for both tries: what step 2 parsed, step 3 takes from it.
     parse_cache = ParseCache(store) if store else None
-    if store is not None and parse_cache is not None and not options.diagrams:
-        # Diagrams need the model: a build that draws them is never step 2.
-        result = _remake_packages(loaded, options, store, parse_cache, clock, progress)
+    # Diagrams need the model: a build that draws them is step 3.
+    if parse_cache is not None and record is not None and not options.diagrams:
+        changed = [s for s in loaded.sources if keys[s.path] != record.notes.get(s.path, _NONE).key]
+        same = record.notes.keys() == keys.keys() and record.files == files
+        if same and changed:  # else something besides the notes changed: a full build
+            result = _remake_packages(
+                loaded, options, record, changed, parse_cache, clock, progress
+            )
     if result is None:
         result = _full_build(loaded, options, store, parse_cache, clock, progress)
-    if store is not None:
-        found = result.diagnostics[len(loaded.diagnostics) :]
-        build_record.remember(store, key, result.packages, found, result.quality)
         result.diagnostics += _store_warning(store, loaded.vault.root)
     clock.lap("write")
     result.seconds = clock.laps
     return result
+
+
+_NONE = NoteRecord("", "", "", ())  # the record of a note the last build did not read
+
+
+def _unchanged(record: VaultRecord, options: _Options, files: str, keys: dict[str, str]) -> bool:
+    """Nothing changed since the build that made `record`, and its packages are still there."""
+    if not record.answers(options.key(), files, keys):
+        return False
+    return all(package.still_there(Path(path)) for path, package in record.packages.items())
+
+
+def _recorded_summaries(record: VaultRecord) -> list[PackageSummary]:
+    """The last build's packages as it reported them, none written, nothing changed."""
+    ordered = sorted(record.packages.items(), key=lambda item: (item[1].name, item[0]))
+    found = [PackageSummary(Path(path), False, package.decks) for path, package in ordered]
+    return found + [PackageSummary(Path(path), False, {}, stale=True) for path in record.stale]
 
 
 def _full_build(
@@ -193,23 +229,19 @@ def _full_build(
 def _remake_packages(
     loaded: LoadedVault,
     options: _Options,
-    store: Store,
+    record: VaultRecord,
+    changed: list[SourceNote],
     parse_cache: ParseCache,
     clock: _Clock,
     progress: Progress | None,
 ) -> BuildResult | None:
-    """Step 2 of the module's text; None when the edit reached further than written cards."""
-    record = package_memo.recall_vault(store)
-    if record is None or record.options != options.key():
+    """Step 2 of the module's text, for the notes that `changed` (the vault's notes and other
+    files are those of the record); None when the edit reached further than written cards."""
+    store = parse_cache.store
+    if record.options != options.key():
         return None
-    if set(record.notes) != {s.path for s in loaded.sources}:
-        return None
-    if record.files != _other_files(loaded):
-        return None
-    changed = [s for s in loaded.sources if entry_key(s) != record.notes[s.path].key]
-    if not changed:
-        return None  # something besides the notes (a package file) needs a full build
-    parse_cache.keep(s for s in loaded.sources if s not in changed)
+    edited_paths = {source.path for source in changed}
+    parse_cache.keep(s for s in loaded.sources if s.path not in edited_paths)
     parsed = parse_vault(LoadedVault(loaded.vault, changed, []), parse_cache, 1, progress)
     clock.lap("parse")
     if len(parsed.notes) != len(changed):
@@ -253,9 +285,9 @@ def _remake_packages(
         if not compiled.kept:
             return None  # the package would be left empty: a full build reports it stale
         remade[path] = (package.name, compiled)
-    manifests = read_manifests(options.out)
-    skipped = {manifest_path(path) for path in untouched}
-    entries = all_entries({m: e for m, e in manifests.items() if m not in skipped})
+    # The untouched packages' manifests are not even read: no card moves in or out of them.
+    manifests = read_manifests(options.out, skip={manifest_path(path) for path in untouched})
+    entries = all_entries(manifests)
     groups = _carried(
         {name: c.kept for name, c in remade.values()}, entries, loaded.vault.index.files
     )
@@ -304,7 +336,8 @@ def _remember_remade(
     by_path = {report.path: report for report in reports}
     for path, (name, compiled) in remade.items():
         packages[str(path)] = _package_record(name, compiled, by_path[path])
-    updated = replace(record, notes=notes, packages=packages)
+    stale = tuple(str(report.path) for report in reports if report.stale)
+    updated = replace(record, notes=notes, packages=packages, stale=stale)
     cards = {path: compiled.cards for path, (_, compiled) in remade.items()}
     package_memo.remember(store, updated, cards, replace_all=False)
     summaries = [
@@ -360,8 +393,11 @@ def _remember_full(
     for name, compiled in compilation.packages.items():
         path = package_path_for(options.out, name, options.single)
         report = by_path.get(path)
-        if report is None or report.made_from is None:
-            continue  # not written (no card kept), or not readable back: never taken as is
+        if report is None:
+            continue  # no card kept: no package
+        if report.made_from is None:  # written but not readable back: nothing to go by
+            package_memo.forget(store)
+            return
         packages[str(path)] = _package_record(name, compiled, report)
         cards[path] = compiled.cards
     record = VaultRecord(
@@ -371,6 +407,7 @@ def _remember_full(
         package_memo.diagnostic_rows(compilation.model_problems),
         tuple(compilation.model_dropped),
         packages,
+        tuple(str(report.path) for report in reports if report.stale),
     )
     package_memo.remember(store, record, cards, replace_all=True)
 

@@ -18,6 +18,10 @@ class Diagnostic:
     severity: Severity
     message: str
 
+    def sort_key(self) -> tuple[str, int, str, str]:
+        """The dataclass order as a plain tuple: sorting by it is several times faster."""
+        return (self.path, self.line, self.severity.value, self.message)
+
     def format(self) -> str:
         # Newlines inside a message would break the one-line contract that editors and CI parse.
         message = " ".join(self.message.split())

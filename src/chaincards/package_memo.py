@@ -13,25 +13,29 @@ anew. A record that cannot be read is no record: the store is a cache.
 Remembered, per build: each note's parse key and view digest, the package its cards go to and
 its own warnings; the model's warnings and the model cards the screen dropped. Per package:
 its notes' written cards and its model cards before the package's own screen, what that screen
-found, and what the package and manifest files were written from and hash to.
+found, and what the package and manifest files were written from and hash to. The same record
+tells when nothing changed at all: then the last build's report is given again.
 """
 
 from __future__ import annotations
 
 import json
 import zlib
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from chaincards.anki.freshness import Written, file_sha256
 from chaincards.anki.manifest import manifest_path
 from chaincards.cards.card import CardNote
 from chaincards.cards.quality import Dropped, QualityReport
 from chaincards.diagnostics import Diagnostic, Severity
-from chaincards.store import Decoder, Store, encode
+from chaincards.store import Store
 
 _VAULT_KEY = "last"
+_FORMAT = 1
 DiagnosticRow = tuple[str, int, str, str]
 
 
@@ -76,9 +80,30 @@ class VaultRecord:
     model_diagnostics: tuple[DiagnosticRow, ...]  # the model's checks
     model_dropped: tuple[Dropped, ...]  # model cards screened out before packaging
     packages: dict[str, PackageRecord] = field(default_factory=dict)  # by package file path
+    stale: tuple[str, ...] = ()  # packages of earlier builds no note goes to any more
 
+    def answers(self, options: str, files: str, keys: Mapping[str, str]) -> bool:
+        """Whether the same options, other files and notes (`keys`: parse key by path) as
+        when this record was made."""
+        if self.options != options or self.files != files or self.notes.keys() != keys.keys():
+            return False
+        return all(record.key == keys[path] for path, record in self.notes.items())
 
-_RECORDS = Decoder([VaultRecord, NoteRecord, PackageRecord, QualityReport, Dropped, Written])
+    def diagnostics(self) -> list[Diagnostic]:
+        """Everything the build that made this record reported, but for reading files."""
+        found: list[Diagnostic] = []
+        for note in self.notes.values():
+            found += from_rows(note.diagnostics)
+        found += from_rows(self.model_diagnostics)
+        for package in self.packages.values():
+            found += from_rows(package.diagnostics)
+        return found
+
+    def quality(self) -> QualityReport:
+        report = QualityReport(dropped=list(self.model_dropped))
+        for package in self.packages.values():
+            report.add(package.report)
+        return report
 
 
 @dataclass(frozen=True)
@@ -155,10 +180,9 @@ def decode_cards(blob: bytes) -> PackageCards:
 def recall_vault(store: Store) -> VaultRecord | None:
     blob = store.get("vault", _VAULT_KEY)
     try:
-        record = _RECORDS.decode(blob) if blob is not None else None
-    except ValueError:
-        return None
-    return record if isinstance(record, VaultRecord) else None
+        return _vault_record(_loads(blob)) if blob is not None else None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return None  # damaged, foreign or of another shape: no record
 
 
 def recall_cards(store: Store, package: Path) -> PackageCards | None:
@@ -167,6 +191,12 @@ def recall_cards(store: Store, package: Path) -> PackageCards | None:
         return decode_cards(blob) if blob is not None else None
     except ValueError:
         return None
+
+
+def forget(store: Store) -> None:
+    """No record: the next build is a full one."""
+    store.drop("vault", store.keys("vault"))
+    store.drop("package-cards", store.keys("package-cards"))
 
 
 def remember(
@@ -178,4 +208,96 @@ def remember(
         store.drop("package-cards", store.keys("package-cards"))
     for package, made in cards.items():
         store.put("package-cards", str(package), encode_cards(made))
-    store.put("vault", _VAULT_KEY, encode(record))
+    store.put("vault", _VAULT_KEY, _dumps(_vault_json(record)))
+
+
+# --- The record as plain JSON: a big vault's is thousands of notes and their warnings ------
+
+
+def _dumps(data: object) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+def _loads(blob: bytes) -> Any:
+    try:
+        return json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
+    except zlib.error as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _report_json(report: QualityReport) -> list[object]:
+    dropped = [[d.kind, d.origin, d.reason, d.question] for d in report.dropped]
+    return [dict(report.by_kind), dropped, report.self_answering]
+
+
+def _report(data: list[Any]) -> QualityReport:
+    by_kind, dropped, self_answering = data
+    return QualityReport(
+        Counter({str(kind): int(n) for kind, n in by_kind.items()}),
+        [Dropped(str(k), str(o), str(r), str(q)) for k, o, r, q in dropped],
+        [str(origin) for origin in self_answering],
+    )
+
+
+def _rows(data: list[Any]) -> tuple[DiagnosticRow, ...]:
+    rows = tuple((str(p), int(n), str(s), str(m)) for p, n, s, m in data)
+    from_rows(rows)  # a severity that is not one is a damaged record
+    return rows
+
+
+def _vault_json(record: VaultRecord) -> dict[str, object]:
+    notes = [[p, n.key, n.view, n.package, n.diagnostics] for p, n in record.notes.items()]
+    packages = [
+        [
+            path,
+            r.name,
+            r.notes,
+            r.dated_by,
+            r.decks,
+            _report_json(r.report),
+            r.diagnostics,
+            [r.made_from.inputs, r.made_from.sha256, r.made_from.manifest_sha256],
+        ]
+        for path, r in record.packages.items()
+    ]
+    return {
+        "format": _FORMAT,
+        "options": record.options,
+        "files": record.files,
+        "notes": notes,
+        "model_diagnostics": record.model_diagnostics,
+        "model_dropped": _report_json(QualityReport(dropped=list(record.model_dropped)))[1],
+        "packages": packages,
+        "stale": record.stale,
+    }
+
+
+def _vault_record(data: dict[str, Any]) -> VaultRecord:
+    if data["format"] != _FORMAT:
+        raise ValueError("another format")
+    notes = {
+        str(path): NoteRecord(str(key), str(view), str(package), _rows(rows))
+        for path, key, view, package, rows in data["notes"]
+    }
+    packages: dict[str, PackageRecord] = {}
+    for path, name, paths, dated_by, decks, report, rows, made_from in data["packages"]:
+        inputs, sha, manifest_sha = (str(part) for part in made_from)
+        packages[str(path)] = PackageRecord(
+            str(name),
+            tuple(str(p) for p in paths),
+            tuple(str(p) for p in dated_by),
+            {str(d): {str(k): int(n) for k, n in kinds.items()} for d, kinds in decks.items()},
+            _report(report),
+            _rows(rows),
+            Written(inputs, sha, manifest_sha),
+        )
+    return VaultRecord(
+        str(data["options"]),
+        str(data["files"]),
+        notes,
+        _rows(data["model_diagnostics"]),
+        tuple(_report([{}, data["model_dropped"], []]).dropped),
+        packages,
+        tuple(str(path) for path in data["stale"]),
+    )

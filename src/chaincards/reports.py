@@ -102,7 +102,9 @@ def build_report(result: BuildResult, exit_code: int, list_changes: bool = False
         "exit_code": exit_code,
         "reused_last_build": result.reused,
         "packages": packages,
-        "diagnostics": [d.to_json() for d in sorted(set(result.diagnostics))],
+        "diagnostics": [
+            d.to_json() for d in sorted(set(result.diagnostics), key=Diagnostic.sort_key)
+        ],
         "quality": result.quality.to_json(),
     }
 
@@ -165,17 +167,18 @@ def print_diagnostics(
 ) -> None:
     """One line each, `path:line: severity: message`, sorted so a note's lines stand together;
     the severity coloured on a terminal. `errors_only` (build --quiet) leaves warnings out."""
-    unique = sorted(set(diagnostics))
-    for diagnostic in unique:
-        if errors_only and diagnostic.severity is not Severity.ERROR:
-            continue
+    shown = (d for d in set(diagnostics) if not errors_only or d.severity is Severity.ERROR)
+    lines: list[Text] = []
+    for diagnostic in sorted(shown, key=Diagnostic.sort_key):
         line = Text(diagnostic.format())
         word = f": {diagnostic.severity.value}:"
         start = line.plain.find(word, len(diagnostic.path))
         if start >= 0:
             style = _SEVERITY_STYLES.get(diagnostic.severity, "")
             line.stylize(style, start + 2, start + len(word) - 1)
-        console.print(line, soft_wrap=True, highlight=False)
+        lines.append(line)
+    if lines:  # one call: a big vault's tens of thousands of warnings print in one go
+        console.print(Text("\n").join(lines), soft_wrap=True, highlight=False)
 
 
 def verbose_lines(result: BuildResult, settings: Settings, seconds: float) -> list[str]:

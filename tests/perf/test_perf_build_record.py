@@ -1,5 +1,5 @@
-"""The build record, a row of the build store (an unchanged vault is not parsed again), and
-packages written in parallel."""
+"""The last build's record, a row of the build store (an unchanged vault is not parsed again),
+and packages written in parallel."""
 
 from __future__ import annotations
 
@@ -16,11 +16,10 @@ from typer.testing import CliRunner
 
 import chaincards.build as build_module
 import chaincards.store.database as database
-from chaincards.build_record import recall
-from chaincards.cards.quality import QualityReport
 from chaincards.cli import app
+from chaincards.package_memo import recall_vault
 from chaincards.parallel import run_each
-from chaincards.store import Store, encode
+from chaincards.store import Store
 from chaincards.store.database import FILE_NAME
 
 NOTE = "---\ncards-deck: {deck}::Chapter\n---\n# T{n}\n>[!info] card\n>Question {n}?\n>---\n>A{n}\n"
@@ -98,7 +97,7 @@ def test_a_damaged_or_deleted_package_is_written_again(tmp_path: Path) -> None:
 
 def _set_record(cache: Path, value: bytes) -> None:
     db = sqlite3.connect(cache / FILE_NAME)
-    assert db.execute("UPDATE entries SET value = ? WHERE space = 'build'", (value,)).rowcount == 1
+    assert db.execute("UPDATE entries SET value = ? WHERE space = 'vault'", (value,)).rowcount == 1
     db.commit()
     db.close()
 
@@ -107,11 +106,11 @@ def _set_record(cache: Path, value: bytes) -> None:
     "value",
     [
         b"not a record",
-        zlib.compress(b'{"t": [[], [], {"c": "system", "v": []}]}'),  # a class not allowed
-        encode("a string"),
-        encode(([1], [], QualityReport())),
+        zlib.compress(b'{"format": 1, "options": {"c": "system", "v": []}}'),  # not a record
+        zlib.compress(b'"a string"'),
+        zlib.compress(b'{"format": 1, "options": "", "files": "", "notes": [1], "packages": []}'),
     ],
-    ids=["garbage", "foreign class", "a string", "not packages"],
+    ids=["garbage", "foreign shape", "a string", "not notes"],
 )
 def test_a_corrupt_record_means_a_full_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, value: bytes
@@ -137,13 +136,15 @@ def test_a_corrupt_record_means_a_full_build(
 
 
 @pytest.mark.parametrize(
-    "value", [encode(None), encode((5, [], QualityReport()))], ids=["none", "not a list"]
+    "value",
+    [b"", zlib.compress(b"null"), zlib.compress(b'{"format": 2}'), zlib.compress(b"[5, []]")],
+    ids=["empty", "none", "another format", "not an object"],
 )
 def test_a_record_of_another_shape_means_a_full_build(tmp_path: Path, value: bytes) -> None:
     store = Store(tmp_path / "cache")
-    store.put("build", "key", value)
+    store.put("vault", "last", value)
     try:
-        assert recall(store, "key") is None
+        assert recall_vault(store) is None
     finally:
         store.close()
 
@@ -153,17 +154,16 @@ def test_the_record_is_a_row_of_the_store(tmp_path: Path) -> None:
     for _ in range(2):
         build(vault, out, "--cache-dir", str(cache))
         store = Store(cache)
-        assert len(store.keys("build")) == 1  # one build is remembered: the last
+        assert store.keys("vault") == {"last"}  # one build is remembered: the last
+        assert len(store.keys("package-cards")) == 2  # with each package's cards
         store.close()
     note = vault / "deck0 note0.md"
     note.write_text(NOTE.format(deck="Deck 0", n="edited"), encoding="utf-8")
     build(vault, out, "--cache-dir", str(cache))
-    store = Store(cache)
-    [key] = store.keys("build")
-    store.close()
     assert build(vault, out, "--cache-dir", str(cache))["reused_last_build"] is True
     store = Store(cache)
-    assert store.keys("build") == {key}
+    assert store.keys("vault") == {"last"}
+    assert len(store.keys("package-cards")) == 2
     store.close()
 
 

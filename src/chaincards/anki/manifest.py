@@ -170,9 +170,11 @@ class Manifest:
     inputs: str = ""  # digest of the cards it was written from ("" when unknown)
 
 
-def read_manifests(folder: Path) -> dict[Path, Manifest]:
-    """Every manifest in `folder`, by path: the previous build of all its packages."""
-    return {path: read_manifest(path) for path in sorted(folder.glob(f"*{SUFFIX}"))}
+def read_manifests(folder: Path, skip: Collection[Path] = ()) -> dict[Path, Manifest]:
+    """Every manifest in `folder` but those in `skip`, by path: the previous build of its
+    packages."""
+    found = sorted(folder.glob(f"*{SUFFIX}"))
+    return {path: read_manifest(path) for path in found if path not in skip}
 
 
 def all_entries(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
