@@ -8,7 +8,6 @@ is used only when the vault still answers them the same way. Entries are rows of
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -52,6 +51,15 @@ def entry_key(source: SourceNote) -> str:
 _PARSED = Decoder([*PARSED_TYPES, Diagnostic, Severity])
 
 
+def cache_entry(asked: dict[tuple[str, str], str | None], result: ParseResult) -> bytes | None:
+    """A parse result and the questions it asked, as a cache entry's bytes; None when the
+    result holds something the codec cannot (then it is only not cached)."""
+    try:
+        return encode((asked, result))
+    except TypeError:
+        return None
+
+
 class ParseCache:
     """Parse results in the build store's `parse` space, by `entry_key`."""
 
@@ -81,10 +89,14 @@ class ParseCache:
     def put(
         self, source: SourceNote, asked: dict[tuple[str, str], str | None], result: ParseResult
     ) -> None:
+        self.put_entry(source, cache_entry(asked, result))
+
+    def put_entry(self, source: SourceNote, entry: bytes | None) -> None:
+        """Store an entry `cache_entry` made (in a worker process, alongside the parsing)."""
         key = entry_key(source)
         self._used.add(key)
-        with contextlib.suppress(TypeError):
-            self.store.put("parse", key, encode((asked, result)))
+        if entry is not None:
+            self.store.put("parse", key, entry)
 
     def keep(self, sources: Iterable[SourceNote]) -> None:
         """Keep the entries of these notes at `save` although this build did not read them."""

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar, cast
 
-from chaincards.cache import ParseCache, RecordingResolver
+from chaincards.cache import ParseCache, RecordingResolver, cache_entry
 from chaincards.document import ParseResult, SourceNote
 from chaincards.parse import parse_note
 from chaincards.vault import VaultIndex
@@ -21,42 +21,44 @@ from chaincards.vault import VaultIndex
 # Below this many notes to parse, starting worker processes costs more than it saves.
 MIN_PARALLEL_NOTES = 64
 _worker_index: VaultIndex | None = None
+_worker_caching = False
 _T = TypeVar("_T")
 _R = TypeVar("_R")
 _forked_work: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
 
-def _start_worker(index: VaultIndex) -> None:
-    global _worker_index
-    _worker_index = index
+def _start_worker(index: VaultIndex, caching: bool) -> None:
+    global _worker_index, _worker_caching
+    _worker_index, _worker_caching = index, caching
 
 
-def _parse_recorded(
-    source: SourceNote, index: VaultIndex
-) -> tuple[ParseResult, dict[tuple[str, str], str | None]]:
+Parsed = tuple[ParseResult, bytes | None]  # the result, and its cache entry when caching
+
+
+def _parse_recorded(source: SourceNote, index: VaultIndex, caching: bool) -> Parsed:
+    # The cache entry is encoded here, so in the workers, in parallel, not in the parent.
     resolver = RecordingResolver(index.resolve)
-    return parse_note(source, resolver), resolver.asked
+    result = parse_note(source, resolver)
+    return result, cache_entry(resolver.asked, result) if caching else None
 
 
-def _parse_in_worker(
-    source: SourceNote,
-) -> tuple[ParseResult, dict[tuple[str, str], str | None]]:
+def _parse_in_worker(source: SourceNote) -> Parsed:
     assert _worker_index is not None
-    return _parse_recorded(source, _worker_index)
+    return _parse_recorded(source, _worker_index, _worker_caching)
 
 
 def _collect(
     todo: list[int],
-    parsed: Iterable[tuple[ParseResult, dict[tuple[str, str], str | None]]],
+    parsed: Iterable[Parsed],
     results: list[ParseResult | None],
     sources: Sequence[SourceNote],
     cache: ParseCache | None,
     tick: Callable[[int], None],
 ) -> None:
-    for position, (result, asked) in zip(todo, parsed, strict=True):
+    for position, (result, entry) in zip(todo, parsed, strict=True):
         results[position] = result
         if cache is not None:
-            cache.put(sources[position], asked, result)
+            cache.put_entry(sources[position], entry)
         tick(1)
 
 
@@ -83,12 +85,15 @@ def parse_notes(
             results[position] = cached
     tick(len(sources) - len(todo))
     if jobs > 1 and len(todo) >= MIN_PARALLEL_NOTES:
-        with ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=(index,)) as pool:
+        caching = cache is not None
+        with ProcessPoolExecutor(
+            jobs, initializer=_start_worker, initargs=(index, caching)
+        ) as pool:
             chunk = max(1, len(todo) // (jobs * 8))
             parsed = pool.map(_parse_in_worker, [sources[i] for i in todo], chunksize=chunk)
             _collect(todo, parsed, results, sources, cache, tick)
     else:
-        parsed = (_parse_recorded(sources[i], index) for i in todo)
+        parsed = (_parse_recorded(sources[i], index, cache is not None) for i in todo)
         _collect(todo, parsed, results, sources, cache, tick)
     return [result for result in results if result is not None]
 

@@ -183,12 +183,13 @@ def compile_parsed(
         package = packages.setdefault(package_of(note_deck, single), PackageCards({}, []))
         package.written[note.path] = written
     vault = CardVault({note.path: model_view(note) for note in parsed.notes}, deck, model)
-    model_kept, model_screen, _ = screen(model_cards(model, vault, kinds))
+    keys: dict[int, tuple[CardNote, str]] = {}  # question keys, for the packages' screens
+    model_kept, model_screen, _ = screen(model_cards(model, vault, kinds), keys=keys)
     for card in model_kept:
         package = packages.setdefault(package_of(card.deck, single), PackageCards({}, []))
         package.model.append(card)
     model_problems = vault_warnings(parsed.notes, parsed.vault, model, deck)
-    compiled = {name: screen_package(cards) for name, cards in sorted(packages.items())}
+    compiled = {name: screen_package(cards, keys) for name, cards in sorted(packages.items())}
     return Compilation(
         parsed,
         deck,
@@ -209,8 +210,10 @@ class CompiledPackage:
     diagnostics: list[Diagnostic]
 
 
-def screen_package(cards: PackageCards) -> CompiledPackage:
-    kept, quality, diagnostics = screen(cards.all(), generated_screened=True)
+def screen_package(
+    cards: PackageCards, keys: dict[int, tuple[CardNote, str]] | None = None
+) -> CompiledPackage:
+    kept, quality, diagnostics = screen(cards.all(), generated_screened=True, keys=keys)
     return CompiledPackage(cards, kept, quality, diagnostics)
 
 

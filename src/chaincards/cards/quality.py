@@ -183,12 +183,17 @@ def question_key(card: CardNote) -> str:
 
 
 def screen(
-    cards: list[CardNote], generated_screened: bool = False
+    cards: list[CardNote],
+    generated_screened: bool = False,
+    keys: dict[int, tuple[CardNote, str]] | None = None,
 ) -> tuple[list[CardNote], QualityReport, list[Diagnostic]]:
     """The cards a package may ship, the budget, and warnings for duplicates and for written
     cards that show their answer. `generated_screened`: the generated cards among `cards` were
     screened already (on their own, by an earlier call) and only need checking for duplicates
-    of the written ones."""
+    of the written ones. `keys`: question keys by id() of the card (which it holds, so the id
+    stays its own), found by an earlier call and kept for a later one (a big vault's keys cost
+    seconds)."""
+    keys = {} if keys is None else keys
     report = QualityReport()
     diagnostics: list[Diagnostic] = []
     seen: dict[tuple[str, str], CardNote] = {}
@@ -208,7 +213,10 @@ def screen(
             reason = "answer too long"
         elif generated and shows:
             reason = "give-away"
-        key = (card.deck, question_key(card))
+        known = keys.get(id(card))
+        if known is None or known[0] is not card:
+            known = keys[id(card)] = (card, question_key(card))
+        key = (card.deck, known[1])
         first = seen.get(key) or guids.get(card.guid)
         if not reason and first is not None:
             reason = "duplicate"
