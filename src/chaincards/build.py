@@ -339,7 +339,7 @@ def _remember_remade(
     stale = tuple(str(report.path) for report in reports if report.stale)
     updated = replace(record, notes=notes, packages=packages, stale=stale)
     cards = {path: compiled.cards for path, (_, compiled) in remade.items()}
-    package_memo.remember(store, updated, cards, replace_all=False)
+    package_memo.remember(store, updated, cards, model_too=False)
     summaries = [
         PackageSummary(path, False, packages[str(path)].decks) for path in untouched
     ] + _summaries(reports)
@@ -409,7 +409,7 @@ def _remember_full(
         packages,
         tuple(str(report.path) for report in reports if report.stale),
     )
-    package_memo.remember(store, record, cards, replace_all=True)
+    package_memo.remember(store, record, cards, model_too=True)
 
 
 def _package_record(name: str, compiled: CompiledPackage, report: PackageReport) -> PackageRecord:

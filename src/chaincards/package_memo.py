@@ -155,26 +155,35 @@ def _card(row: list[object]) -> CardNote:
     return CardNote(*row)  # type: ignore[arg-type]
 
 
-def encode_cards(cards: PackageCards) -> bytes:
-    data = {
-        "written": [[path, [_row(c) for c in made]] for path, made in cards.written.items()],
-        "model": [_row(c) for c in cards.model],
-    }
+def _encode_rows(data: object) -> bytes:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
 
 
-def decode_cards(blob: bytes) -> PackageCards:
-    """The cards `encode_cards` wrote; ValueError for anything else."""
+def encode_model_cards(cards: list[CardNote]) -> bytes:
+    return _encode_rows([_row(card) for card in cards])
+
+
+def encode_written_cards(cards: dict[str, list[CardNote]]) -> bytes:
+    return _encode_rows([[path, [_row(c) for c in made]] for path, made in cards.items()])
+
+
+def decode_cards(model: bytes, written: bytes) -> PackageCards:
+    """The cards the two encoders wrote; ValueError for anything else."""
     try:
-        data = json.loads(zlib.decompress(blob).decode("utf-8", "surrogatepass"))
-        written = {str(path): [_card(row) for row in rows] for path, rows in data["written"]}
-        return PackageCards(written, [_card(row) for row in data["model"]])
+        rows = json.loads(zlib.decompress(written).decode("utf-8", "surrogatepass"))
+        by_note = {str(path): [_card(row) for row in made] for path, made in rows}
+        rows = json.loads(zlib.decompress(model).decode("utf-8", "surrogatepass"))
+        return PackageCards(by_note, [_card(row) for row in rows])
     except (ValueError, TypeError, KeyError, IndexError, zlib.error) as exc:
         raise ValueError(f"unreadable package cards: {exc}") from None
 
 
 # --- The store's rows ----------------------------------------------------------------------
+# `vault`: the record; `model-cards` and `written-cards`: each package's, by its path. Apart,
+# because an edit of written cards rewrites only the (small) written row.
+
+_SPACES = ("vault", "model-cards", "written-cards")
 
 
 def recall_vault(store: Store) -> VaultRecord | None:
@@ -186,28 +195,38 @@ def recall_vault(store: Store) -> VaultRecord | None:
 
 
 def recall_cards(store: Store, package: Path) -> PackageCards | None:
-    blob = store.get("package-cards", str(package))
+    model = store.get("model-cards", str(package))
+    written = store.get("written-cards", str(package))
+    if model is None or written is None:
+        return None
     try:
-        return decode_cards(blob) if blob is not None else None
+        return decode_cards(model, written)
     except ValueError:
         return None
 
 
 def forget(store: Store) -> None:
     """No record: the next build is a full one."""
-    store.drop("vault", store.keys("vault"))
-    store.drop("package-cards", store.keys("package-cards"))
+    for space in _SPACES:
+        store.drop(space, store.keys(space))
 
 
 def remember(
-    store: Store, record: VaultRecord, cards: dict[Path, PackageCards], replace_all: bool
+    store: Store,
+    record: VaultRecord,
+    cards: dict[Path, PackageCards],
+    model_too: bool,
 ) -> None:
-    """The build's record, and the cards of the packages it made (`replace_all`: every package
-    of the vault was made, so the cards of any other are let go)."""
-    if replace_all:
-        store.drop("package-cards", store.keys("package-cards"))
+    """The build's record and the cards of the packages it made. `model_too`: the build made
+    the model cards (a full build: every package's are replaced, any other package's let go);
+    else only the written cards of `cards` are new."""
+    if model_too:
+        store.drop("model-cards", store.keys("model-cards"))
+        store.drop("written-cards", store.keys("written-cards"))
     for package, made in cards.items():
-        store.put("package-cards", str(package), encode_cards(made))
+        if model_too:
+            store.put("model-cards", str(package), encode_model_cards(made.model))
+        store.put("written-cards", str(package), encode_written_cards(made.written))
     store.put("vault", _VAULT_KEY, _dumps(_vault_json(record)))
 
 

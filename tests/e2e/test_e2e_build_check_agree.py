@@ -35,7 +35,8 @@ def test_build_prints_what_check_prints(vault: Path, tmp_path: Path) -> None:
     warnings = _diagnostics(built.stderr)
     assert warnings == _diagnostics(checked.stderr)
     assert f"0 error(s), {len(warnings)} warning(s)" in built.stderr
-    quiet = runner.invoke(app, ["build", str(vault), "--out", str(out), "-q"])
+    cache = ["--cache-dir", str(tmp_path / "cache")]  # never into the repository's vaults
+    quiet = runner.invoke(app, ["build", str(vault), "--out", str(out), "-q", *cache])
     assert quiet.stderr == ""
 
 

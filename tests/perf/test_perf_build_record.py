@@ -155,7 +155,7 @@ def test_the_record_is_a_row_of_the_store(tmp_path: Path) -> None:
         build(vault, out, "--cache-dir", str(cache))
         store = Store(cache)
         assert store.keys("vault") == {"last"}  # one build is remembered: the last
-        assert len(store.keys("package-cards")) == 2  # with each package's cards
+        assert len(store.keys("model-cards")) == 2  # with each package's cards
         store.close()
     note = vault / "deck0 note0.md"
     note.write_text(NOTE.format(deck="Deck 0", n="edited"), encoding="utf-8")
@@ -163,7 +163,7 @@ def test_the_record_is_a_row_of_the_store(tmp_path: Path) -> None:
     assert build(vault, out, "--cache-dir", str(cache))["reused_last_build"] is True
     store = Store(cache)
     assert store.keys("vault") == {"last"}
-    assert len(store.keys("package-cards")) == 2
+    assert len(store.keys("model-cards")) == len(store.keys("written-cards")) == 2
     store.close()
 
 

@@ -257,9 +257,7 @@ def test_damaged_remembered_cards_mean_a_full_build_with_the_same_packages(
     def damage(vault: Path) -> None:
         _reword_a_card(vault)
         db = sqlite3.connect(tmp_path / "cache" / FILE_NAME)
-        assert db.execute(
-            "UPDATE entries SET value = x'00ff' WHERE space = 'package-cards'"
-        ).rowcount
+        assert db.execute("UPDATE entries SET value = x'00ff' WHERE space = 'model-cards'").rowcount
         db.commit()
         db.close()
 

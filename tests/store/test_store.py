@@ -291,7 +291,7 @@ def test_every_row_of_a_built_store_is_compressed_json(tmp_path: Path) -> None:
         spaces[space] += 1
         json.loads(zlib.decompress(value).decode("utf-8", "surrogatepass"))
     db.close()
-    assert set(spaces) == {"parse", "vault", "package-cards"}
+    assert set(spaces) == {"parse", "vault", "model-cards", "written-cards"}
 
 
 # --- The store's own contract --------------------------------------------------------------
