@@ -24,7 +24,6 @@ from chaincards.git_times import committed_times
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
 from chaincards.model.view import model_view
-from chaincards.package_memo import PackageCards
 from chaincards.parallel import parse_notes
 from chaincards.progress import Progress
 from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
@@ -37,6 +36,17 @@ class ParsedVault:
     diagnostics: list[Diagnostic]
     # Each parsed file's own diagnostics (part of `diagnostics`), by path.
     by_note: dict[str, list[Diagnostic]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PackageCards:
+    """A package's cards before its own screen: written cards by note, then model cards."""
+
+    written: dict[str, list[CardNote]]  # note path → its written cards, in build order
+    model: list[CardNote]
+
+    def all(self) -> list[CardNote]:
+        return [card for cards in self.written.values() for card in cards] + self.model
 
 
 @dataclass
@@ -169,7 +179,7 @@ def compile_parsed(
 
     Model cards are screened on their own first (a model card never depends on a written
     one), then each package's written and model cards together, so a package can be screened
-    again alone when only its written cards changed (`chaincards.package_memo`)."""
+    again alone when only its written cards changed (`chaincards.build.memo`)."""
     deck = default_deck_of(parsed.vault, default_deck)
     model = build_model(parsed.notes)
     mtimes = parsed.vault.index.mtimes

@@ -2,7 +2,7 @@
 
 Packages are written in forked workers (see `parallel.run_each`); each compares its cards with
 the previous build's manifests and writes its own manifest. What each package was written from
-is returned, for the build store to keep (`chaincards.package_memo`).
+is returned, for the build store to keep (`chaincards.build.memo`).
 """
 
 from __future__ import annotations

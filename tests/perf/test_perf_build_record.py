@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-import chaincards.build as build_module
+import chaincards.build.full as full_build
+import chaincards.build.remake as remake_build
 import chaincards.store.database as database
+from chaincards.build.memo import recall_vault
 from chaincards.cli import app
-from chaincards.package_memo import recall_vault
 from chaincards.parallel import run_each
 from chaincards.store import Store
 from chaincards.store.database import FILE_NAME
@@ -42,6 +43,12 @@ def build(vault: Path, out: Path, *extra: str) -> dict[str, Any]:
     return json.loads(result.stdout)
 
 
+def _parse_with(monkeypatch: pytest.MonkeyPatch, parse_vault: Any) -> None:
+    """Both ways a build parses notes (all of them, or the changed ones) go through this."""
+    for module in (full_build, remake_build):
+        monkeypatch.setattr(module, "parse_vault", parse_vault)
+
+
 def digests(folder: Path) -> dict[str, str]:
     return {
         p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.apkg"))
@@ -55,7 +62,7 @@ def test_unchanged_rebuild_reports_the_last_build_without_parsing(
     first = build(vault, out)
     assert [p["written"] for p in first["packages"]] == [True, True]
     before = digests(out)
-    monkeypatch.setattr(build_module, "parse_vault", lambda *a, **k: pytest.fail("parsed again"))
+    _parse_with(monkeypatch, lambda *a, **k: pytest.fail("parsed again"))
     again = build(vault, out)
     assert digests(out) == before
     assert [p["written"] for p in again["packages"]] == [False, False]
@@ -79,7 +86,7 @@ def test_touched_package_with_the_same_bytes_is_still_the_last_build(
     build(vault, out)
     for package in out.glob("*.apkg"):
         os.utime(package, ns=(1, 1))  # a checkout or a restored CI cache does this
-    monkeypatch.setattr(build_module, "parse_vault", lambda *a, **k: pytest.fail("parsed again"))
+    _parse_with(monkeypatch, lambda *a, **k: pytest.fail("parsed again"))
     assert not any(p["written"] for p in build(vault, out)["packages"])
 
 
@@ -120,13 +127,13 @@ def test_a_corrupt_record_means_a_full_build(
     assert not list(cache.rglob("*.pickle"))
     _set_record(cache, value)
     parsed: list[object] = []
-    real = build_module.parse_vault
+    real = full_build.parse_vault
 
     def parse_vault(*args: Any, **kwargs: Any) -> Any:
         parsed.append(args)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(build_module, "parse_vault", parse_vault)
+    _parse_with(monkeypatch, parse_vault)
     report = build(vault, out, "--cache-dir", str(cache))
     assert parsed and report["reused_last_build"] is False
     assert [p["notes"] for p in report["packages"]] == [3, 3]

@@ -3,7 +3,7 @@
 The model, its checks and the cards it makes are built from these views only, so a note whose
 view is unchanged cannot change any of them: rewording a card callout, or saving the note
 again, leaves the model as it was. That is what lets a build that only touched written cards
-skip the model (see `chaincards.package_memo`). The view keeps the note's time, which dates the
+skip the model (see `chaincards.build.memo`). The view keeps the note's time, which dates the
 model cards made from it; `view_digest` leaves the time out.
 """
 

@@ -32,6 +32,7 @@ from chaincards.anki.manifest import manifest_path
 from chaincards.cards.card import CardNote
 from chaincards.cards.quality import Dropped, QualityReport
 from chaincards.diagnostics import Diagnostic, Severity
+from chaincards.pipeline import PackageCards
 from chaincards.store import Store
 
 _VAULT_KEY = "last"
@@ -104,17 +105,6 @@ class VaultRecord:
         for package in self.packages.values():
             report.add(package.report)
         return report
-
-
-@dataclass(frozen=True)
-class PackageCards:
-    """A package's cards before its own screen: written cards by note, then model cards."""
-
-    written: dict[str, list[CardNote]]  # note path → its written cards, in build order
-    model: list[CardNote]
-
-    def all(self) -> list[CardNote]:
-        return [card for cards in self.written.values() for card in cards] + self.model
 
 
 # --- Cards as rows: a dedicated codec, because a big vault has hundreds of thousands --------
