@@ -1,0 +1,131 @@
+"""`chaincards build`: notes in, packages out, doing no more than the edit since the last build
+asks for. With a build store, in this order:
+
+1. nothing changed since the last build: its report again (`memo`);
+2. only written cards changed (every changed note kept its model view): the packages those
+   notes reach are made again from the cards the last build kept, the model is not rebuilt
+   (`remake`);
+3. otherwise (`full`): parse what changed (`cache`), then the model, its cards, each
+   package's screen, GUIDs carried over, packages written; all of it remembered for the next build.
+Without a store, step 3 alone, with nothing remembered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from chaincards.build.full import full_build
+from chaincards.build.memo import NoteRecord, VaultRecord, recall_vault
+from chaincards.build.packages import other_files
+from chaincards.build.remake import remake_packages
+from chaincards.build.result import BuildOptions, BuildResult, Clock, PackageSummary
+from chaincards.cache import ParseCache, entry_key
+from chaincards.cards.generate import CARD_KINDS
+from chaincards.diagnostics import Diagnostic, warning
+from chaincards.locks import one_build_at_a_time
+from chaincards.memory import collector_paused
+from chaincards.pipeline import LoadedVault, load_vault
+from chaincards.progress import Progress
+from chaincards.store import Store
+from chaincards.vault import DEFAULT_INCLUDE
+
+__all__ = ["BuildResult", "PackageSummary", "build_decks"]
+
+
+@collector_paused()
+def build_decks(
+    paths: list[Path],
+    out: Path,
+    *,
+    include: tuple[str, ...] = DEFAULT_INCLUDE,
+    exclude: tuple[str, ...] = (),
+    default_deck: str | None = None,
+    skip: tuple[Path, ...] = (),
+    kinds: tuple[str, ...] = CARD_KINDS,
+    single: str | None = None,
+    cache_folder: Path | None = None,
+    jobs: int = 1,
+    progress: Progress | None = None,
+    diagrams: bool = False,
+    waiting: Callable[[], None] = lambda: None,
+) -> BuildResult:
+    """Notes in, packages out (see the module's text). A second build into the same `out`
+    waits for the first (`waiting()` is called when it must)."""
+    clock = Clock()
+    loaded = load_vault(paths, include, skip, exclude)
+    options = BuildOptions(out, default_deck, kinds, single, jobs, diagrams)
+    with one_build_at_a_time(out, waiting):
+        store = Store(cache_folder) if cache_folder else None
+        try:
+            return _build(loaded, options, store, clock, progress)
+        finally:
+            if store is not None:
+                store.close()
+
+
+def _build(
+    loaded: LoadedVault,
+    options: BuildOptions,
+    store: Store | None,
+    clock: Clock,
+    progress: Progress | None,
+) -> BuildResult:
+    record = recall_vault(store) if store else None
+    keys = {source.path: entry_key(source) for source in loaded.sources}
+    files = other_files(loaded)
+    clock.lap("read")
+    if record is not None and _unchanged(record, options, files, keys):
+        return BuildResult(
+            _recorded_summaries(record),
+            loaded.diagnostics + record.diagnostics(),
+            record.quality(),
+            True,
+            len(loaded.sources),
+            0,
+            seconds=clock.laps,
+        )
+    result = None
+    # One parse cache for both tries: what step 2 parsed, step 3 takes from it.
+    parse_cache = ParseCache(store) if store else None
+    # Diagrams need the model: a build that draws them is step 3.
+    if parse_cache is not None and record is not None and not options.diagrams:
+        changed = [s for s in loaded.sources if keys[s.path] != record.notes.get(s.path, _NONE).key]
+        same = record.notes.keys() == keys.keys() and record.files == files
+        if same and changed:  # else something besides the notes changed: a full build
+            result = remake_packages(loaded, options, record, changed, parse_cache, clock, progress)
+    if result is None:
+        result = full_build(loaded, options, store, parse_cache, clock, progress)
+        result.diagnostics += _store_warning(store, loaded.vault.root)
+    clock.lap("write")
+    result.seconds = clock.laps
+    return result
+
+
+_NONE = NoteRecord("", "", "", ())  # the record of a note the last build did not read
+
+
+def _unchanged(
+    record: VaultRecord, options: BuildOptions, files: str, keys: dict[str, str]
+) -> bool:
+    """Nothing changed since the build that made `record`, and its packages are still there."""
+    if not record.answers(options.key(), files, keys):
+        return False
+    return all(package.still_there(Path(path)) for path, package in record.packages.items())
+
+
+def _recorded_summaries(record: VaultRecord) -> list[PackageSummary]:
+    """The last build's packages as it reported them, none written, nothing changed."""
+    ordered = sorted(record.packages.items(), key=lambda item: (item[1].name, item[0]))
+    found = [PackageSummary(Path(path), False, package.decks) for path, package in ordered]
+    return found + [PackageSummary(Path(path), False, {}, stale=True) for path in record.stale]
+
+
+def _store_warning(store: Store | None, root: Path) -> list[Diagnostic]:
+    """One warning when the build store could not be used and everything was built anew."""
+    if store is None or not store.reset or store.location is None:
+        return []
+    path = store.location
+    where = path.relative_to(root) if path.is_relative_to(root) else path
+    message = f"the build cache was {store.reset}; it was started anew and every note parsed"
+    return [warning(str(where), 1, message)]

@@ -1,0 +1,128 @@
+"""Step 3: every note parsed (unchanged ones from the parse cache), the model and all cards
+made, each package screened and written when its cards changed; all of it remembered."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from chaincards.anki.manifest import all_entries, read_manifests
+from chaincards.build import memo
+from chaincards.build.memo import NoteRecord, PackageCards, PackageRecord, VaultRecord
+from chaincards.build.packages import carried, other_files, package_record, summaries
+from chaincards.build.result import BuildOptions, BuildResult, Clock
+from chaincards.cache import ParseCache, entry_key
+from chaincards.cards.card import CardNote
+from chaincards.decks import deck_for
+from chaincards.model.view import model_view, view_digest
+from chaincards.pipeline import (
+    Compilation,
+    LoadedVault,
+    compile_parsed,
+    parse_vault,
+)
+from chaincards.progress import Progress
+from chaincards.store import Store
+from chaincards.write import PackageReport, package_path_for, write_decks
+
+
+def full_build(
+    loaded: LoadedVault,
+    options: BuildOptions,
+    store: Store | None,
+    parse_cache: ParseCache | None,
+    clock: Clock,
+    progress: Progress | None,
+) -> BuildResult:
+    parsed = parse_vault(loaded, parse_cache, options.jobs, progress)
+    clock.lap("parse")
+    compilation = compile_parsed(parsed, options.default_deck, options.kinds, options.single)
+    if parse_cache is not None:
+        parse_cache.save()
+    manifests = read_manifests(options.out)
+    groups = {name: p.kept for name, p in compilation.packages.items() if p.kept}
+    groups = carried(groups, all_entries(manifests), parsed.vault.index.files)
+    generated: dict[str, bytes] = {}
+    if options.diagrams:
+        groups, generated = _with_diagrams(groups, compilation)
+    clock.lap("compile")
+    last = memo.recall_vault(store) if store else None
+    made_from = {Path(p): r.made_from for p, r in last.packages.items()} if last else None
+    reports = write_decks(
+        groups,
+        options.out,
+        parsed.vault.root,
+        options.single,
+        progress,
+        options.jobs,
+        manifests,
+        generated,
+        made_from,
+    )
+    if store is not None:
+        _remember_full(store, loaded, options, compilation, reports)
+    notes = len(loaded.sources)
+    reparsed = parse_cache.misses if parse_cache else notes
+    return BuildResult(
+        summaries(reports), compilation.diagnostics, compilation.quality, False, notes, reparsed
+    )
+
+
+def _remember_full(
+    store: Store,
+    loaded: LoadedVault,
+    options: BuildOptions,
+    compilation: Compilation,
+    reports: list[PackageReport],
+) -> None:
+    parsed = compilation.parsed
+    deck = compilation.default_deck
+    notes: dict[str, NoteRecord] = {}
+    parsed_notes = {note.path: note for note in parsed.notes}
+    for source in loaded.sources:
+        note = parsed_notes.get(source.path)
+        view = view_digest(model_view(note)) if note is not None else ""
+        home = deck_for(note, deck) if note is not None else ""
+        package = options.single if options.single is not None else home.split("::", 1)[0]
+        own = [
+            *parsed.by_note.get(source.path, []),
+            *compilation.note_problems.get(source.path, []),
+        ]
+        notes[source.path] = NoteRecord(entry_key(source), view, package, memo.diagnostic_rows(own))
+    by_path = {report.path: report for report in reports if not report.stale}
+    packages: dict[str, PackageRecord] = {}
+    cards: dict[Path, PackageCards] = {}
+    for name, compiled in compilation.packages.items():
+        path = package_path_for(options.out, name, options.single)
+        report = by_path.get(path)
+        if report is None:
+            continue  # no card kept: no package
+        if report.made_from is None:  # written but not readable back: nothing to go by
+            memo.forget(store)
+            return
+        packages[str(path)] = package_record(name, compiled, report)
+        cards[path] = compiled.cards
+    record = VaultRecord(
+        options.key(),
+        other_files(loaded),
+        notes,
+        memo.diagnostic_rows(compilation.model_problems),
+        tuple(compilation.model_dropped),
+        packages,
+        tuple(str(report.path) for report in reports if report.stale),
+    )
+    memo.remember(store, record, cards, model_too=True)
+
+
+def _with_diagrams(
+    groups: dict[str, list[CardNote]], compilation: Compilation
+) -> tuple[dict[str, list[CardNote]], dict[str, bytes]]:
+    # Imported here: drawing is optional and its modules would slow every start-up.
+    from chaincards.diagrams.on_cards import with_diagrams
+    from chaincards.diagrams.svg import render_svg
+
+    files: dict[str, bytes] = {}
+    drawn: dict[str, list[CardNote]] = {}
+    for name, cards in groups.items():
+        drawn[name], made = with_diagrams(cards, compilation.model, render_svg)
+        files.update(made)
+    return drawn, files

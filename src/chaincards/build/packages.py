@@ -1,0 +1,64 @@
+"""What both ways of making packages share: GUIDs carried over for groups of cards, a
+package's record for the store, and the packages' summaries."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+
+from chaincards.anki.carryover import carry_guids
+from chaincards.anki.manifest import Entry
+from chaincards.build import memo
+from chaincards.build.memo import PackageRecord
+from chaincards.build.result import PackageSummary
+from chaincards.cards.card import CardNote
+from chaincards.pipeline import (
+    LoadedVault,
+    CompiledPackage,
+    deck_counts,
+)
+from chaincards.write import PackageReport
+
+
+def carried(
+    groups: Mapping[str, list[CardNote]], entries: dict[str, Entry], files: set[str]
+) -> dict[str, list[CardNote]]:
+    """The groups with GUIDs carried over from the previous build (one pass over all cards)."""
+    names = sorted(groups)
+    flat = carry_guids([card for name in names for card in groups[name]], entries, files)
+    carried: dict[str, list[CardNote]] = {}
+    at = 0
+    for name in names:
+        carried[name] = flat[at : at + len(groups[name])]
+        at += len(groups[name])
+    return carried
+
+
+def package_record(name: str, compiled: CompiledPackage, report: PackageReport) -> PackageRecord:
+    assert report.made_from is not None
+    dated = sorted({path for card in compiled.cards.model for path in card.dated_by})
+    return PackageRecord(
+        name,
+        tuple(compiled.cards.written),
+        tuple(dated),
+        deck_counts(report.cards),
+        compiled.quality,
+        memo.diagnostic_rows(compiled.diagnostics),
+        report.made_from,
+    )
+
+
+def summaries(reports: list[PackageReport]) -> list[PackageSummary]:
+    return [
+        PackageSummary(r.path, r.written, deck_counts(r.cards), r.changes, r.stale) for r in reports
+    ]
+
+
+def other_files(loaded: LoadedVault) -> str:
+    """Every vault file besides the notes, with its time: pictures, PDFs, excluded notes."""
+    notes = {source.path for source in loaded.sources}
+    digest = hashlib.sha256()
+    for path, mtime in sorted(loaded.vault.index.mtimes.items()):
+        if path not in notes:
+            digest.update(f"{path}\0{mtime}\0".encode("utf-8", "surrogateescape"))
+    return digest.hexdigest()
