@@ -18,7 +18,7 @@ from chaincards.config import Settings
 from chaincards.diagnostics import exit_code
 from chaincards.progress import Progress
 from chaincards.reports import build_report, build_summary, print_diagnostics, verbose_lines
-from chaincards.vault import UsageError
+from chaincards.source.vault import UsageError
 
 
 @dataclass

@@ -39,7 +39,7 @@ from chaincards.model.export import merged_items
 from chaincards.parallel import default_jobs
 from chaincards.pipeline import compile_parsed
 from chaincards.reports import model_tree, print_diagnostics, settings_table
-from chaincards.vault import UsageError, vault_root_for
+from chaincards.source.vault import UsageError, vault_root_for
 
 app = typer.Typer(
     help=(

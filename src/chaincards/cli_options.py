@@ -14,7 +14,7 @@ from rich.console import Console
 from chaincards.cards.generate import CARD_KINDS
 from chaincards.config import Settings, resolve_settings
 from chaincards.pipeline import ParsedVault, read_vault
-from chaincards.vault import UsageError, vault_root_for
+from chaincards.source.vault import UsageError, vault_root_for
 
 PathsArg = Annotated[
     list[Path] | None,

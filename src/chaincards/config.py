@@ -16,7 +16,7 @@ from typing import Any
 
 from chaincards.cards.generate import CARD_KINDS
 from chaincards.decks import DeckError, validate_deck
-from chaincards.vault import DEFAULT_INCLUDE, UsageError
+from chaincards.source.vault import DEFAULT_INCLUDE, UsageError
 
 DEFAULTS: dict[str, Any] = {
     "out": "decks",

@@ -1,7 +1,7 @@
 """Plain data passed between the stages: what a note says, before any model or card is built.
 
-vault.py produces `SourceNote`; parse.py turns it into `ParsedNote`. Everything here is picklable so
-notes can be parsed in worker processes and cached.
+source/vault.py produces `SourceNote`; parse/note.py turns it into `ParsedNote`. Everything here
+is picklable so notes can be parsed in worker processes and cached.
 """
 
 from __future__ import annotations

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar, cast
 
-from chaincards.cache import ParseCache, RecordingResolver, cache_entry
 from chaincards.document import ParseResult, SourceNote
-from chaincards.parse import parse_note
-from chaincards.vault import VaultIndex
+from chaincards.parse.cache import ParseCache, RecordingResolver, cache_entry
+from chaincards.parse.note import parse_note
+from chaincards.source.vault import VaultIndex
 
 # Below this many notes to parse, starting worker processes costs more than it saves.
 MIN_PARALLEL_NOTES = 64

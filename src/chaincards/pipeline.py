@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from chaincards.anki.package import top_level_deck
-from chaincards.cache import ParseCache
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault as CardVault
 from chaincards.cards.generate import CARD_KINDS, model_cards
@@ -20,13 +19,14 @@ from chaincards.cards.written import written_card_notes
 from chaincards.decks import deck_for, valid_deck_or
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import ParsedNote, SourceNote
-from chaincards.git_times import committed_times
 from chaincards.memory import collector_paused
 from chaincards.model import Model, build_model, check_model
 from chaincards.model.view import model_view
 from chaincards.parallel import parse_notes
+from chaincards.parse.cache import ParseCache
 from chaincards.progress import Progress
-from chaincards.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
+from chaincards.source.git_times import committed_times
+from chaincards.source.vault import DEFAULT_INCLUDE, Vault, discover, read_note, source_date_epoch
 
 
 @dataclass

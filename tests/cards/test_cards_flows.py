@@ -17,7 +17,7 @@ from chaincards.cards.generate import all_cards
 from chaincards.cards.quality import gives_away_answer, screen
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import build_model
-from chaincards.parse import parse_note
+from chaincards.parse.note import parse_note
 from model.model_helpers import NoteBuilder, activity_note, parse_text
 
 MTIME = 1_700_000_000

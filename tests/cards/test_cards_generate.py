@@ -25,7 +25,7 @@ from chaincards.cards.quality import gives_away_answer, screen
 from chaincards.cards.written import written_card_notes
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import build_model
-from chaincards.parse import parse_note
+from chaincards.parse.note import parse_note
 from model.model_helpers import activity_note
 
 MTIME = 1_700_000_000

@@ -17,7 +17,7 @@ from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import gives_away_answer, screen
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import build_model
-from chaincards.parse import parse_note
+from chaincards.parse.note import parse_note
 from model.model_helpers import activity_note
 
 MTIME = 1_700_000_000

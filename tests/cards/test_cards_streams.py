@@ -19,7 +19,7 @@ from chaincards.cards.guid import card_guid
 from chaincards.cards.quality import gives_away_answer, screen
 from chaincards.document import ParsedNote, SourceNote
 from chaincards.model import build_model
-from chaincards.parse import parse_note
+from chaincards.parse.note import parse_note
 
 MTIME = 1_700_000_000
 ACTIVITIES = ("Engage", "Plan", "Design and transition", "Obtain or build", "Deliver and support")

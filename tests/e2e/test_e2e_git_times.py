@@ -21,7 +21,7 @@ from ankitools import (
     set_review_interval,
 )
 from chaincards.cli import app
-from chaincards.git_times import _changed, _last_commit_times, committed_times
+from chaincards.source.git_times import _changed, _last_commit_times, committed_times
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 

@@ -24,7 +24,7 @@ from chaincards.document import (
 )
 from chaincards.model.counterparts import Resolution, Resolver, strip_period
 from chaincards.model.names import NameIndex, name_key
-from chaincards.parse import parse_note
+from chaincards.parse.note import parse_note
 
 _WIKILINK = re.compile(r"\[\[([^\]|#]*)(?:#([^\]|]*))?(?:\|([^\]]*))?\]\]")
 

@@ -1,4 +1,4 @@
-"""Frontmatter (chaincards.meta)."""
+"""Frontmatter (chaincards.parse.meta)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chaincards.document import NoteMeta
-from chaincards.meta import read_meta, split_frontmatter
+from chaincards.parse.meta import read_meta, split_frontmatter
 
 
 def read(text: str) -> tuple[NoteMeta, str, int, list[str]]:

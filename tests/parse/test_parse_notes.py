@@ -1,4 +1,4 @@
-"""parse_note (chaincards.parse): title, sections, paragraphs, lists, callouts, links and tags."""
+"""parse_note (chaincards.parse.note): title, sections, paragraphs, lists, callouts, links, tags."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from chaincards.document import (
     SourceNote,
 )
 from chaincards.obsidian import obsidian_markdown
-from chaincards.parse import inline_links, note_title, parse_note, plain_text
+from chaincards.parse.note import inline_links, note_title, parse_note, plain_text
 
 SEED = """---
 aliases: [Engage]

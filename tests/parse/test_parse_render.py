@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chaincards.render import _PLAIN_LINE, render, render_markdown
+from chaincards.parse.render import _PLAIN_LINE, render, render_markdown
 
 # Every character class the fast path accepts, plus the Markdown characters next to them.
 NEAR_PLAIN = st.text(

@@ -1,4 +1,4 @@
-"""Reading the vault (chaincards.vault): discovery, link resolution and decoding."""
+"""Reading the vault (chaincards.source.vault): discovery, link resolution and decoding."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from chaincards import vault as vault_module
-from chaincards.vault import (
+from chaincards.source import vault as vault_module
+from chaincards.source.vault import (
     UsageError,
     VaultIndex,
     discover,

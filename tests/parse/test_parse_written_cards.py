@@ -1,4 +1,4 @@
-"""Cards written in notes (chaincards.written_cards), read through parse_note."""
+"""Cards written in notes (chaincards.parse.written_cards), read through parse_note."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from chaincards.document import ParseResult, SourceNote, WrittenCard
 from chaincards.media import package_media_name
-from chaincards.parse import parse_note
-from chaincards.render import render
+from chaincards.parse.note import parse_note
+from chaincards.parse.render import render
 
 FRONTMATTER = "---\ncards-deck: Course::Chapter\ntags: [itil]\n---\n"
 
@@ -566,7 +566,7 @@ def test_written_cards_never_raise_and_lines_are_in_the_file(lines: list[str]) -
 
 def test_target_deck_directive_names_the_deck_and_is_not_a_card() -> None:
     from chaincards.document import SourceNote
-    from chaincards.parse import parse_note
+    from chaincards.parse.note import parse_note
 
     for text in (
         "TARGET DECK\nObsidian::Imported\n\nQ::A\n",
@@ -580,7 +580,7 @@ def test_target_deck_directive_names_the_deck_and_is_not_a_card() -> None:
 
 def test_cloze_on_a_card_line_does_not_take_the_next_paragraph_as_extra() -> None:
     from chaincards.document import SourceNote
-    from chaincards.parse import parse_note
+    from chaincards.parse.note import parse_note
 
     text = "The ==sender== appends a ==checksum== #card\n\nUnrelated paragraph.\n"
     note = parse_note(SourceNote("n.md", "v", text, 0)).note

@@ -17,16 +17,16 @@ from typer.testing import CliRunner
 
 import chaincards.store.database as database
 import chaincards.store.fingerprint as fingerprint
-from chaincards.cache import ParseCache
 from chaincards.cards.quality import QualityReport
 from chaincards.cli import app
 from chaincards.diagnostics import Severity
 from chaincards.document import SourceNote
 from chaincards.parallel import parse_notes
+from chaincards.parse.cache import ParseCache
 from chaincards.pipeline import ParsedVault, read_vault
+from chaincards.source.vault import VaultIndex
 from chaincards.store import Store, encode
 from chaincards.store.database import FILE_NAME
-from chaincards.vault import VaultIndex
 
 NOTE = "---\ncards-deck: C::D\n---\n# T\n>[!info] card\n>Q {n}\n>---\n>A ![[pic.png]]\n"
 

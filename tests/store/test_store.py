@@ -27,11 +27,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from chaincards.cache import ParseCache, RecordingResolver
 from chaincards.cards.card import CardNote
 from chaincards.cli import app
 from chaincards.diagnostics import Diagnostic, Severity, error, warning
-from chaincards.parse import parse_note
+from chaincards.parse.cache import ParseCache, RecordingResolver
+from chaincards.parse.note import parse_note
 from chaincards.pipeline import compile_vault, load_vault
 from chaincards.store import Decoder, Store, encode
 from chaincards.store.database import FILE_NAME, SCHEMA

@@ -20,15 +20,15 @@ from chaincards.build.memo import NoteRecord, VaultRecord, recall_vault
 from chaincards.build.packages import other_files
 from chaincards.build.remake import remake_packages
 from chaincards.build.result import BuildOptions, BuildResult, Clock, PackageSummary
-from chaincards.cache import ParseCache, entry_key
 from chaincards.cards.generate import CARD_KINDS
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.locks import one_build_at_a_time
 from chaincards.memory import collector_paused
+from chaincards.parse.cache import ParseCache, entry_key
 from chaincards.pipeline import LoadedVault, load_vault
 from chaincards.progress import Progress
+from chaincards.source.vault import DEFAULT_INCLUDE
 from chaincards.store import Store
-from chaincards.vault import DEFAULT_INCLUDE
 
 __all__ = ["BuildResult", "PackageSummary", "build_decks"]
 

@@ -10,10 +10,10 @@ from chaincards.build import memo
 from chaincards.build.memo import NoteRecord, PackageCards, PackageRecord, VaultRecord
 from chaincards.build.packages import carried, other_files, package_record, summaries
 from chaincards.build.result import BuildOptions, BuildResult, Clock
-from chaincards.cache import ParseCache, entry_key
 from chaincards.cards.card import CardNote
 from chaincards.decks import deck_for
 from chaincards.model.view import model_view, view_digest
+from chaincards.parse.cache import ParseCache, entry_key
 from chaincards.pipeline import (
     Compilation,
     LoadedVault,

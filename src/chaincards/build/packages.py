@@ -13,8 +13,8 @@ from chaincards.build.memo import PackageRecord
 from chaincards.build.result import PackageSummary
 from chaincards.cards.card import CardNote
 from chaincards.pipeline import (
-    LoadedVault,
     CompiledPackage,
+    LoadedVault,
     deck_counts,
 )
 from chaincards.write import PackageReport

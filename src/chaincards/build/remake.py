@@ -12,7 +12,6 @@ from chaincards.build import memo
 from chaincards.build.memo import PackageCards, VaultRecord
 from chaincards.build.packages import carried, package_record, summaries
 from chaincards.build.result import BuildOptions, BuildResult, Clock, PackageSummary
-from chaincards.cache import ParseCache, entry_key
 from chaincards.cards.card import CardNote
 from chaincards.cards.quality import QualityReport
 from chaincards.cards.written import written_card_notes
@@ -20,6 +19,7 @@ from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic
 from chaincards.document import SourceNote
 from chaincards.model.view import model_view, view_digest
+from chaincards.parse.cache import ParseCache, entry_key
 from chaincards.pipeline import (
     CompiledPackage,
     LoadedVault,

@@ -16,7 +16,7 @@ from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import CardShape, FileResolver, WrittenCard
 from chaincards.obsidian.cloze import cloze_problem, strip_cloze_markers
 from chaincards.obsidian.inline_cards import find_separator
-from chaincards.render import Rendered, render
+from chaincards.parse.render import Rendered, render
 
 REVERSE_TAGS = frozenset({"card-reverse", "card/reverse", "card-reversed", "card/reversed"})
 CARD_TAGS = frozenset({"card", "card-spaced", "card/spaced"}) | REVERSE_TAGS
@@ -144,7 +144,7 @@ class _CardFinder:
         inline = self.tokens[index]
         lines = inline.content.split("\n")
         if TARGET_DECK.match(lines[0]):
-            return  # obsidian-to-anki's deck directive (`TARGET DECK` + name), read by parse.py
+            return  # obsidian-to-anki's deck directive (`TARGET DECK` + name), read by note.py
         tag_line = _first_card_tag_line(inline.children)
         if tag_line is not None:
             tags = _card_tags(inline.children)

@@ -27,9 +27,9 @@ from chaincards.document import (
     ParseResult,
     SourceNote,
 )
-from chaincards.meta import read_meta
 from chaincards.obsidian import obsidian_markdown
-from chaincards.written_cards import CARD_TAGS, callout_source, find_written_cards
+from chaincards.parse.meta import read_meta
+from chaincards.parse.written_cards import CARD_TAGS, callout_source, find_written_cards
 
 
 def plain_text(children: list[Token] | None) -> str:
