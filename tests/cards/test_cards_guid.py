@@ -8,7 +8,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chaincards.cards.guid import _BASE91, _base91, card_guid, normalise_key
+from chaincards.cards.guid import _BASE91, _base91, card_guid
+from chaincards.keys import normalise_key
 
 
 def reference_key(text: str) -> str:

@@ -13,9 +13,9 @@ import pytest
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.generate import all_cards
-from chaincards.cards.guid import normalise_key
 from chaincards.cards.quality import gives_away_answer, screen
 from chaincards.document import ParsedNote, SourceNote
+from chaincards.keys import normalise_key
 from chaincards.model import build_model
 from chaincards.parse.note import parse_note
 from model.model_helpers import activity_note

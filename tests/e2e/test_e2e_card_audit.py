@@ -24,8 +24,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ankitools import fresh_collection, import_package, learner_cards
-from chaincards.cards.guid import normalise_key
 from chaincards.cli import app
+from chaincards.keys import normalise_key
 from chaincards.model import Model
 from chaincards.model.export import all_flows
 from chaincards.model.flows import similar

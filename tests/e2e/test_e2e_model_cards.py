@@ -35,11 +35,12 @@ from ankitools import (
 from chaincards.anki.package import write_package
 from chaincards.cards.card import CardNote
 from chaincards.cards.flows import MAX_ANSWER_WORDS, MAX_ANSWERS
-from chaincards.cards.guid import card_guid, normalise_key
+from chaincards.cards.guid import card_guid
 from chaincards.cards.quality import plain
 from chaincards.cards.questions import activity_questions
 from chaincards.cards.wording import words
 from chaincards.cli import app
+from chaincards.keys import normalise_key
 from chaincards.pipeline import Compilation, compile_vault
 from seedfiles import seed_folder
 

@@ -20,8 +20,8 @@ import pytest
 from typer.testing import CliRunner
 
 from ankitools import fresh_collection, import_package, learner_cards, media_files
-from chaincards.cards.guid import normalise_key
 from chaincards.cli import app
+from chaincards.keys import normalise_key
 from chaincards.pipeline import Compilation, compile_vault
 
 NOTES = Path(__file__).resolve().parents[2] / "notes"

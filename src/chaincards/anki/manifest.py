@@ -16,8 +16,8 @@ from pathlib import Path
 
 from chaincards.anki.notetypes import fields_for
 from chaincards.cards.card import CardNote
-from chaincards.cards.guid import normalise_key
 from chaincards.files import write_text_atomically
+from chaincards.keys import normalise_key
 
 _FORMAT = 3
 SUFFIX = ".chaincards.json"

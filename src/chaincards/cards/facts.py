@@ -13,9 +13,10 @@ from html import escape
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.context import anki_tag, context_html, note_tags, source_html
-from chaincards.cards.guid import card_guid, normalise_key
+from chaincards.cards.guid import card_guid
 from chaincards.decks import deck_for
 from chaincards.document import CardShape, Heading, ParsedNote
+from chaincards.keys import normalise_key
 from chaincards.model.counterparts import link_is_file
 from chaincards.model.types import Activity, Model
 

@@ -24,8 +24,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from chaincards.cards.card import CardNote, split_origin
-from chaincards.cards.guid import normalise_key
 from chaincards.diagnostics import Diagnostic, warning
+from chaincards.keys import normalise_key
 from chaincards.model.names import KIND_PLURALS, KIND_WORDS, STOP_WORDS, stem
 from chaincards.obsidian.cloze import strip_cloze_markers
 

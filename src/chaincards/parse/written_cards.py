@@ -10,10 +10,10 @@ import textwrap
 
 from markdown_it.token import Token
 
-from chaincards.cards.guid import normalise_key
 from chaincards.decks import TARGET_DECK
 from chaincards.diagnostics import Diagnostic, warning
 from chaincards.document import CardShape, FileResolver, WrittenCard
+from chaincards.keys import normalise_key
 from chaincards.obsidian.cloze import cloze_problem, strip_cloze_markers
 from chaincards.obsidian.inline_cards import find_separator
 from chaincards.parse.render import Rendered, render
