@@ -3,6 +3,7 @@ made, each package screened and written when its cards changed; all of it rememb
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from chaincards.anki.manifest import all_entries, read_manifests
@@ -11,11 +12,14 @@ from chaincards.build.memo import NoteRecord, PackageCards, PackageRecord, Vault
 from chaincards.build.packages import carried, other_files, package_record, summaries
 from chaincards.build.result import BuildOptions, BuildResult, Clock
 from chaincards.cards.card import CardNote
+from chaincards.cards.quality import Dropped
 from chaincards.decks import deck_for
+from chaincards.diagnostics import Diagnostic
 from chaincards.model.view import model_view, view_digest
 from chaincards.parse.cache import ParseCache, entry_key
 from chaincards.pipeline import (
     Compilation,
+    CompiledPackage,
     LoadedVault,
     compile_parsed,
     parse_vault,
@@ -44,13 +48,19 @@ def full_build(
     generated: dict[str, bytes] = {}
     if options.diagrams:
         groups, generated = _with_diagrams(groups, compilation)
+    notes = _note_records(loaded, options, compilation) if store is not None else {}
+    diagnostics, quality, made = compilation.diagnostics, compilation.quality, _Made.of(compilation)
+    root = parsed.vault.root
+    # The parsed notes and the model are not needed past this point: let them go before the
+    # packages are written, so writing and remembering reuse their memory.
+    del compilation, parsed
     clock.lap("compile")
     last = memo.recall_vault(store) if store else None
     made_from = {Path(p): r.made_from for p, r in last.packages.items()} if last else None
     reports = write_decks(
         groups,
         options.out,
-        parsed.vault.root,
+        root,
         options.single,
         progress,
         options.jobs,
@@ -59,21 +69,29 @@ def full_build(
         made_from,
     )
     if store is not None:
-        _remember_full(store, loaded, options, compilation, reports)
-    notes = len(loaded.sources)
-    reparsed = parse_cache.misses if parse_cache else notes
-    return BuildResult(
-        summaries(reports), compilation.diagnostics, compilation.quality, False, notes, reparsed
-    )
+        _remember_full(store, loaded, options, notes, made, reports)
+    count = len(loaded.sources)
+    reparsed = parse_cache.misses if parse_cache else count
+    return BuildResult(summaries(reports), diagnostics, quality, False, count, reparsed)
 
 
-def _remember_full(
-    store: Store,
-    loaded: LoadedVault,
-    options: BuildOptions,
-    compilation: Compilation,
-    reports: list[PackageReport],
-) -> None:
+@dataclass(frozen=True)
+class _Made:
+    """What the record keeps of a compilation once its notes and model are let go."""
+
+    packages: dict[str, CompiledPackage]
+    model_problems: list[Diagnostic]
+    model_dropped: list[Dropped]
+
+    @classmethod
+    def of(cls, compilation: Compilation) -> _Made:
+        return cls(compilation.packages, compilation.model_problems, compilation.model_dropped)
+
+
+def _note_records(
+    loaded: LoadedVault, options: BuildOptions, compilation: Compilation
+) -> dict[str, NoteRecord]:
+    """Each note's record: its parse key, view digest, package and own warnings."""
     parsed = compilation.parsed
     deck = compilation.default_deck
     notes: dict[str, NoteRecord] = {}
@@ -88,10 +106,21 @@ def _remember_full(
             *compilation.note_problems.get(source.path, []),
         ]
         notes[source.path] = NoteRecord(entry_key(source), view, package, memo.diagnostic_rows(own))
+    return notes
+
+
+def _remember_full(
+    store: Store,
+    loaded: LoadedVault,
+    options: BuildOptions,
+    notes: dict[str, NoteRecord],
+    made: _Made,
+    reports: list[PackageReport],
+) -> None:
     by_path = {report.path: report for report in reports if not report.stale}
     packages: dict[str, PackageRecord] = {}
     cards: dict[Path, PackageCards] = {}
-    for name, compiled in compilation.packages.items():
+    for name, compiled in made.packages.items():
         path = package_path_for(options.out, name, options.single)
         report = by_path.get(path)
         if report is None:
@@ -105,8 +134,8 @@ def _remember_full(
         options.key(),
         other_files(loaded),
         notes,
-        memo.diagnostic_rows(compilation.model_problems),
-        tuple(compilation.model_dropped),
+        memo.diagnostic_rows(made.model_problems),
+        tuple(made.model_dropped),
         packages,
         tuple(str(report.path) for report in reports if report.stale),
     )

@@ -145,17 +145,41 @@ def _card(row: list[object]) -> CardNote:
     return CardNote(*row)  # type: ignore[arg-type]
 
 
-def _encode_rows(data: object) -> bytes:
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+_CHUNK = 2_000  # rows encoded at a time: a big package's JSON is never one string in memory
+
+
+def _encode_rows(rows: Iterable[object]) -> bytes:
+    """A JSON list of `rows`, compressed as it is made."""
+    compressor = zlib.compressobj(1)
+    parts = [compressor.compress(b"[")]
+    chunk: list[object] = []
+    first = True
+
+    def flush() -> None:
+        nonlocal first
+        text = json.dumps(chunk, ensure_ascii=False, separators=(",", ":"))[1:-1]
+        if text:
+            comma = "" if first else ","
+            parts.append(compressor.compress((comma + text).encode("utf-8", "surrogatepass")))
+            first = False
+        chunk.clear()
+
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == _CHUNK:
+            flush()
+    flush()
+    parts.append(compressor.compress(b"]"))
+    parts.append(compressor.flush())
+    return b"".join(parts)
 
 
 def encode_model_cards(cards: list[CardNote]) -> bytes:
-    return _encode_rows([_row(card) for card in cards])
+    return _encode_rows(_row(card) for card in cards)
 
 
 def encode_written_cards(cards: dict[str, list[CardNote]]) -> bytes:
-    return _encode_rows([[path, [_row(c) for c in made]] for path, made in cards.items()])
+    return _encode_rows([path, [_row(c) for c in made]] for path, made in cards.items())
 
 
 def decode_cards(model: bytes, written: bytes) -> PackageCards:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import escape
+from typing import Any, TypeVar, cast
 
 from chaincards.cards.card import CardNote
 from chaincards.cards.context import anki_tag, context_html, note_tags, source_html
@@ -19,6 +20,8 @@ from chaincards.document import CardShape, Heading, ParsedNote
 from chaincards.keys import normalise_key
 from chaincards.model.counterparts import link_is_file
 from chaincards.model.types import Activity, Model
+
+_V = TypeVar("_V", str, tuple[str, ...])
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,7 @@ class Vault:
     _headings: dict[str, tuple[tuple[int, tuple[str, ...]], ...]] = field(
         init=False, default_factory=dict, repr=False, compare=False
     )
+    _shared: dict[object, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         own = frozenset(a.home_path for a in self.model.activities if a.own_note)
@@ -111,23 +115,29 @@ class Vault:
         extra = [f"chaincards::{kind}"]
         if activity:
             extra.append("chaincards::activity::" + anki_tag(activity).replace("::", "_"))
+        one = self._one
         return CardNote(
             guid=card_guid("model", kind, *(normalise_key(part) for part in identity)),
             shape=shape,
             front=front,
-            back=back,
-            context=breadcrumb(note, self.section_at(path, line), tuple(masked)),
-            source=source_html(note, line) + citation_html(note),
-            deck=self.deck(path),
-            tags=note_tags(note, *extra),
+            back=one(back),
+            context=one(breadcrumb(note, self.section_at(path, line), tuple(masked))),
+            source=one(source_html(note, line) + citation_html(note)),
+            deck=one(self.deck(path)),
+            tags=one(note_tags(note, *extra)),
             mod=max(self.notes[p].source.mtime for p in dated),
             kind=kind,
-            origin=f"{path}:{line}",
-            focus=flow or ((activity,) if activity else ()),
-            answers=answers,
-            names=self.names_of(masked),
-            dated_by=dated,
+            origin=one(f"{path}:{line}"),
+            focus=one(flow or ((activity,) if activity else ())),
+            answers=one(answers),
+            names=one(self.names_of(masked)),
+            dated_by=one(dated),
         )
+
+    def _one(self, value: _V) -> _V:
+        """The first value equal to `value` this vault's cards held: a big vault makes hundreds
+        of thousands of cards whose contexts, sources, decks and tags repeat, each held once."""
+        return cast(_V, self._shared.setdefault(value, value))
 
 
 def breadcrumb(note: ParsedNote, section: tuple[str, ...], masked: tuple[str, ...]) -> str:
