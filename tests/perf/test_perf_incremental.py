@@ -162,24 +162,48 @@ def test_an_incremental_rebuild_updates_the_learners_cards_in_place(tmp_path: Pa
 ONLY_WRITTEN = re.compile(r"only written cards changed: (\d+) of (\d+) package\(s\) made again")
 
 
-def _twin_builds(tmp_path: Path, edit: Callable[[Path], None]) -> tuple[str, Path, Path]:
+def _twin_builds(
+    tmp_path: Path, edit: Callable[[Path], None], *flags: str, code: int = 0
+) -> tuple[str, Path, Path]:
     """A build from the store after `edit`, and a build of the same notes without a store,
-    both over the same last build; the verbose output of the first."""
+    both over the same last build, both with `flags` and exiting with `code`; the verbose
+    output of the first (its diagnostics and its report must be the second's too)."""
     vault, out, twin = tmp_path / "vault", tmp_path / "out", tmp_path / "twin"
     if not vault.exists():
         shutil.copytree(SAMPLE, vault)
     runner = CliRunner()
-    build = ["build", str(vault), "-o", str(out), "--cache-dir", str(tmp_path / "cache")]
+    build = ["build", str(vault), "-o", str(out), "--cache-dir", str(tmp_path / "cache"), *flags]
     assert runner.invoke(app, [*build, "-q"]).exit_code == 0
     shutil.rmtree(twin, ignore_errors=True)
     shutil.copytree(out, twin)
     edit(vault)
     result = runner.invoke(app, [*build, "--verbose"])
-    assert result.exit_code == 0, result.output
-    plain = runner.invoke(app, ["build", str(vault), "-o", str(twin), "--no-cache", "-q"])
-    assert plain.exit_code == 0, plain.output
+    assert result.exit_code == code, result.output
+    stored = runner.invoke(app, [*build, "--json"])  # the same build again: from the record
+    plain = runner.invoke(app, ["build", str(vault), "-o", str(twin), "--no-cache", *flags])
+    assert plain.exit_code == code, plain.output
+    again = runner.invoke(
+        app, ["build", str(vault), "-o", str(twin), "--no-cache", "--json", *flags]
+    )
     _same_output(out, twin)
+    assert _report(stored.stdout) == _report(again.stdout)
+    assert _diagnostic_lines(result.stderr) == _diagnostic_lines(plain.stderr)
     return " ".join(result.output.split()), out, twin
+
+
+def _report(text: str) -> dict[str, object]:
+    """A JSON report without what differs between any two builds: times, written flags."""
+    report = json.loads(text)
+    for key in ("seconds", "reused_last_build", "timings"):
+        report.pop(key, None)
+    for package in report.get("packages", []):
+        package.pop("written", None)
+        package["path"] = Path(package["path"]).name  # the two builds write to two folders
+    return report
+
+
+def _diagnostic_lines(stderr: str) -> list[str]:
+    return [line for line in stderr.splitlines() if re.match(r"^\S.*:\d+: (warning|error): ", line)]
 
 
 def _note(vault: Path, stem: str) -> Path:
@@ -278,3 +302,35 @@ def test_a_sequence_of_card_edits_stays_equal_to_full_builds(tmp_path: Path) -> 
         output, _, _ = _twin_builds(tmp_path, reword)
         assert ONLY_WRITTEN.search(output), output
         before = word
+
+
+@pytest.mark.parametrize(
+    "flags", [("--single", "all.apkg"), ("--cards", "written"), ("--cards", "written,flows")]
+)
+def test_options_keep_the_incremental_build_equal_to_a_full_one(
+    tmp_path: Path, flags: tuple[str, ...]
+) -> None:
+    output, _, _ = _twin_builds(tmp_path, _reword_a_card, *flags)
+    assert ONLY_WRITTEN.search(output), output
+
+
+def test_a_note_that_no_longer_parses_is_a_full_build_with_its_error(tmp_path: Path) -> None:
+    def break_frontmatter(vault: Path) -> None:
+        note = _note(vault, "Four dimensions")
+        note.write_text("---\ncards-deck: [unclosed\n---\n" + note.read_text(encoding="utf-8"))
+
+    output, _, _ = _twin_builds(tmp_path, break_frontmatter, code=1)
+    assert not ONLY_WRITTEN.search(output), output
+
+
+def test_removing_a_notes_last_written_card_stays_incremental(tmp_path: Path) -> None:
+    def drop_cards(vault: Path) -> None:
+        # Every card callout's lines emptied: no other line moves, so the model sees nothing.
+        note = _note(vault, "Four dimensions")
+        head, cards = note.read_text(encoding="utf-8").split("# cards", 1)
+        kept = ["" if line.startswith(">") else line for line in cards.split("\n")]
+        note.write_text(head + "# cards" + "\n".join(kept), encoding="utf-8")
+
+    output, _, _ = _twin_builds(tmp_path, drop_cards)
+    assert ONLY_WRITTEN.search(output), output  # its package still holds other notes' cards
+    assert re.search(r"~\d+ -[1-9]", output), output  # the learner is told cards went
