@@ -60,7 +60,8 @@ def write_decks(
     `generated` holds media the build made (diagrams), by the name the cards use. `last`: what
     each package on disk was written from; a package whose cards are the same and whose files
     are untouched is not written again. `untouched`: packages this build leaves as they are
-    (an incremental build): their notes count as built, and they are never reported stale.
+    (an incremental build): never reported stale, and the notes of those whose manifests are
+    in `manifests` count as built.
 
     Changes are counted against `manifests` (read from `out` when not given). A package of the
     last build that no note goes to any more is reported with its notes removed; its files are

@@ -48,7 +48,10 @@ def remake_packages(
         return None
     edited_paths = {source.path for source in changed}
     parse_cache.keep(s for s in loaded.sources if s.path not in edited_paths)
-    parsed = parse_vault(LoadedVault(loaded.vault, changed, []), parse_cache, 1, progress)
+    # In parallel when many changed (a checkout that touched every file is only new times).
+    parsed = parse_vault(
+        LoadedVault(loaded.vault, changed, []), parse_cache, options.jobs, progress
+    )
     clock.lap("parse")
     if len(parsed.notes) != len(changed):
         return None  # a note that no longer parses: its warnings come from a full build
