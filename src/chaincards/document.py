@@ -14,7 +14,7 @@ from typing import Literal
 FileResolver = Callable[[str, str], "str | None"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SourceNote:
     """A note file as read from disk: decoded text and where it lives in the vault."""
 
@@ -25,7 +25,7 @@ class SourceNote:
     folder_deck: str | None = None  # the note's folder path inside the vault joined by "::"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """A wikilink or markdown link found in text: `[[target#anchor|alias]]`."""
 
@@ -35,7 +35,7 @@ class Link:
     embed: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Heading:
     level: int
     text: str  # plain text
@@ -43,7 +43,7 @@ class Heading:
     path: tuple[str, ...]  # heading texts from the top level down to and including this one
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Paragraph:
     text: str  # plain text, inline markup removed, links shown as their display text
     line: int
@@ -51,7 +51,7 @@ class Paragraph:
     links: tuple[Link, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListItem:
     text: str  # plain text of the item's own paragraph(s), trailing period kept as written
     line: int
@@ -60,7 +60,7 @@ class ListItem:
     task: bool = False  # a `- [ ]` / `- [x]` item: never card content
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ListBlock:
     items: tuple[ListItem, ...]
     ordered: bool
@@ -68,7 +68,7 @@ class ListBlock:
     section: tuple[str, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Callout:
     kind: str  # lower-cased callout type: "tip", "info", "note", …
     title: str  # plain text title, "" when absent
@@ -85,7 +85,7 @@ Block = Heading | Paragraph | ListBlock | Callout
 CardShape = Literal["basic", "reverse", "cloze"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WrittenCard:
     """A card the learner wrote in the note (card callout or flashcards-obsidian syntax)."""
 
@@ -100,7 +100,7 @@ class WrittenCard:
     media: tuple[str, ...] = ()  # vault-relative paths of images the fields show
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NoteMeta:
     """What the frontmatter says, already validated."""
 
@@ -111,7 +111,7 @@ class NoteMeta:
     has_frontmatter: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParsedNote:
     source: SourceNote
     title: str  # `# H1`, else the file name without extension

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sys
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,7 +25,7 @@ SUFFIX = ".chaincards.json"
 _FRONT_CHARS = 120  # enough to recognise a card in a change list
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # hundreds of thousands of them in a big vault
 class Entry:
     guid: str
     deck: str
@@ -197,7 +198,11 @@ def read_manifest(path: Path) -> Manifest:
             return Manifest()
         entries = {}
         for item in document["notes"]:
-            entry = Entry(**{**item, "ids": tuple(int(i) for i in item["ids"])})
+            # A big vault's manifests hold hundreds of thousands of entries naming a few decks,
+            # kinds and shapes: each of those names is held once.
+            shared = {key: sys.intern(item[key]) for key in ("deck", "kind", "shape")}
+            ids = tuple(int(i) for i in item["ids"])
+            entry = Entry(**{**item, **shared, "ids": ids})
             entries[entry.guid] = entry
         return Manifest(entries, str(document.get("inputs", "")))
     except (OSError, ValueError, KeyError, TypeError, AttributeError):

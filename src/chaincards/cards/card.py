@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from chaincards.document import CardShape
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CardNote:
     """One Anki note. Fields are final HTML; media are vault-relative paths to pack."""
 

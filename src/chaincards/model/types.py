@@ -20,7 +20,7 @@ CounterpartKind = Literal["activity", "party", "all", "group"]
 ALL = "*"  # the counterpart "every activity" (`from all value chain activities`)
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Source:
     path: str
     line: int
@@ -29,14 +29,14 @@ class Source:
         return f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Restated(Source):
     """Another place that states an item already kept, with its own wording."""
 
     text: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Counterpart:
     """Who an item comes from (inputs) or goes to (outputs)."""
 
@@ -47,7 +47,7 @@ class Counterpart:
     known: bool = True  # False: matched no activity or stakeholder word; read as an outside party
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """One entry of an activity's Inputs or Outputs list."""
 
@@ -71,7 +71,7 @@ class Item:
         return [c.name for c in self.counterparts]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Activity:
     name: str
     aliases: tuple[str, ...]
@@ -92,7 +92,7 @@ class Activity:
         return bool(self.inputs) and bool(self.outputs)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Party:
     """Someone outside the chain: customers, suppliers and partners, the governing body."""
 
@@ -102,7 +102,7 @@ class Party:
     sources: tuple[Source, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FlowStatement:
     side: Direction  # "output": stated in the source's outputs; "input": in the target's inputs
     artifact: str
@@ -115,7 +115,7 @@ class FlowStatement:
         return Source(self.path, self.line)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Flow:
     source: str  # activity name
     target: str  # activity name
@@ -124,7 +124,7 @@ class Flow:
     statements: tuple[FlowStatement, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ValueStream:
     """A stated sequence of steps (a value stream, pathway, route, pipeline, …)."""
 
@@ -135,7 +135,7 @@ class ValueStream:
     kind: str = "sequence"  # the notes' word for it: `value stream`, `pathway`, `route`, …
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class LeftOut:
     """A stated sequence left out because one of its steps names no activity."""
 
