@@ -23,7 +23,7 @@ import json
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -109,38 +109,31 @@ class VaultRecord:
 
 # --- Cards as rows: a dedicated codec, because a big vault has hundreds of thousands --------
 
-_TUPLES = (7, 11, 12, 13, 14, 15)  # CardNote fields held as tuples (tags, media, …)
+# A card as a list of its fields in declaration order; these are tuples in a card, lists in JSON.
+_FIELDS = tuple(field.name for field in fields(CardNote))
+_TUPLES = tuple(
+    at
+    for at, name in enumerate(_FIELDS)
+    if name in ("tags", "media", "focus", "answers", "names", "dated_by")
+)
+
+
+_MOD, _SHAPE = _FIELDS.index("mod"), _FIELDS.index("shape")
+_STRINGS = tuple(at for at in range(len(_FIELDS)) if at not in _TUPLES and at != _MOD)
 
 
 def _row(card: CardNote) -> list[object]:
-    return [
-        card.guid,
-        card.shape,
-        card.front,
-        card.back,
-        card.context,
-        card.source,
-        card.deck,
-        card.tags,
-        card.mod,
-        card.kind,
-        card.origin,
-        card.media,
-        card.focus,
-        card.answers,
-        card.names,
-        card.dated_by,
-    ]
+    return [getattr(card, name) for name in _FIELDS]
 
 
 def _card(row: list[object]) -> CardNote:
-    if len(row) != 16:
+    if len(row) != len(_FIELDS):
         raise ValueError("not a card row")
     for at in _TUPLES:
         row[at] = tuple(str(v) for v in row[at])  # type: ignore[attr-defined]
-    if not all(isinstance(row[at], str) for at in (0, 1, 2, 3, 4, 5, 6, 9, 10)):
+    if not all(isinstance(row[at], str) for at in _STRINGS):
         raise ValueError("not a card row")
-    if not isinstance(row[8], int) or row[1] not in ("basic", "reverse", "cloze"):
+    if type(row[_MOD]) is not int or row[_SHAPE] not in ("basic", "reverse", "cloze"):
         raise ValueError("not a card row")
     return CardNote(*row)  # type: ignore[arg-type]
 
