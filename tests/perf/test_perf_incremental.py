@@ -334,3 +334,20 @@ def test_removing_a_notes_last_written_card_stays_incremental(tmp_path: Path) ->
     output, _, _ = _twin_builds(tmp_path, drop_cards)
     assert ONLY_WRITTEN.search(output), output  # its package still holds other notes' cards
     assert re.search(r"~\d+ -[1-9]", output), output  # the learner is told cards went
+
+
+def test_a_card_added_above_the_facts_moves_their_lines_and_stays_incremental(
+    tmp_path: Path,
+) -> None:
+    """A card added in the middle of a note moves every later line; the model cards citing
+    those lines follow (their Source says the new line), as a full build would."""
+
+    def grow(vault: Path) -> None:
+        # A card written above the Inputs list: every item below moves down four lines.
+        note = _note(vault, "Plan")
+        text = note.read_text(encoding="utf-8")
+        card = ">[!info] card\n>Who are Plan's main consumers?\n>---\n>Design and transition.\n"
+        note.write_text(text.replace("## Inputs\n", card + "\n## Inputs\n", 1), encoding="utf-8")
+
+    output, _, _ = _twin_builds(tmp_path, grow)
+    assert ONLY_WRITTEN.search(output), output

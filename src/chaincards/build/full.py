@@ -15,7 +15,7 @@ from chaincards.cards.card import CardNote
 from chaincards.cards.quality import Dropped
 from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic
-from chaincards.model.view import model_view, view_digest
+from chaincards.model.view import model_view, view_digest, view_lines
 from chaincards.parse.cache import ParseCache, entry_key
 from chaincards.pipeline import (
     Compilation,
@@ -98,14 +98,17 @@ def _note_records(
     parsed_notes = {note.path: note for note in parsed.notes}
     for source in loaded.sources:
         note = parsed_notes.get(source.path)
-        view = view_digest(model_view(note)) if note is not None else ""
+        view = model_view(note) if note is not None else None
         home = deck_for(note, deck) if note is not None else ""
         package = options.single if options.single is not None else home.split("::", 1)[0]
         own = [
             *parsed.by_note.get(source.path, []),
             *compilation.note_problems.get(source.path, []),
         ]
-        notes[source.path] = NoteRecord(entry_key(source), view, package, memo.diagnostic_rows(own))
+        digest, lines = (view_digest(view), view_lines(view)) if view is not None else ("", ())
+        notes[source.path] = NoteRecord(
+            entry_key(source), digest, package, memo.diagnostic_rows(own), lines
+        )
     return notes
 
 
@@ -139,7 +142,7 @@ def _remember_full(
         packages,
         tuple(str(report.path) for report in reports if report.stale),
     )
-    memo.remember(store, record, cards, model_too=True)
+    memo.remember(store, record, cards, every_package=True)
 
 
 def _with_diagrams(

@@ -36,7 +36,7 @@ from chaincards.pipeline import PackageCards
 from chaincards.store import Store
 
 _VAULT_KEY = "last"
-_FORMAT = 1
+_FORMAT = 2
 DiagnosticRow = tuple[str, int, str, str]
 
 
@@ -54,6 +54,7 @@ class NoteRecord:
     view: str  # `view_digest` of its model view
     package: str  # the package its written cards go to
     diagnostics: tuple[DiagnosticRow, ...]  # from parsing it and making its written cards
+    lines: tuple[int, ...] = ()  # `view_lines` of its model view
 
 
 @dataclass(frozen=True)
@@ -222,16 +223,17 @@ def remember(
     store: Store,
     record: VaultRecord,
     cards: dict[Path, PackageCards],
-    model_too: bool,
+    every_package: bool,
+    model_rows: bool = True,
 ) -> None:
-    """The build's record and the cards of the packages it made. `model_too`: the build made
-    the model cards (a full build: every package's are replaced, any other package's let go);
-    else only the written cards of `cards` are new."""
-    if model_too:
+    """The build's record and the cards of the packages it made. `every_package`: a full build,
+    whose packages replace every remembered one; `model_rows`: the model cards of `cards`
+    changed too (else only their written cards are new)."""
+    if every_package:
         store.drop("model-cards", store.keys("model-cards"))
         store.drop("written-cards", store.keys("written-cards"))
     for package, made in cards.items():
-        if model_too:
+        if model_rows:
             store.put("model-cards", str(package), encode_model_cards(made.model))
         store.put("written-cards", str(package), encode_written_cards(made.written))
     store.put("vault", _VAULT_KEY, _dumps(_vault_json(record)))
@@ -273,7 +275,7 @@ def _rows(data: list[Any]) -> tuple[DiagnosticRow, ...]:
 
 
 def _vault_json(record: VaultRecord) -> dict[str, object]:
-    notes = [[p, n.key, n.view, n.package, n.diagnostics] for p, n in record.notes.items()]
+    notes = [[p, n.key, n.view, n.package, n.diagnostics, n.lines] for p, n in record.notes.items()]
     packages = [
         [
             path,
@@ -303,8 +305,10 @@ def _vault_record(data: dict[str, Any]) -> VaultRecord:
     if data["format"] != _FORMAT:
         raise ValueError("another format")
     notes = {
-        str(path): NoteRecord(str(key), str(view), str(package), _rows(rows))
-        for path, key, view, package, rows in data["notes"]
+        str(path): NoteRecord(
+            str(key), str(view), str(package), _rows(rows), tuple(int(n) for n in lines)
+        )
+        for path, key, view, package, rows, lines in data["notes"]
     }
     packages: dict[str, PackageRecord] = {}
     for path, name, paths, dated_by, decks, report, rows, made_from in data["packages"]:

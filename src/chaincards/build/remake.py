@@ -10,6 +10,7 @@ from pathlib import Path
 from chaincards.anki.manifest import all_entries, manifest_path, read_manifests
 from chaincards.build import memo
 from chaincards.build.memo import PackageCards, VaultRecord
+from chaincards.build.moved import line_maps, moved_cards, moved_dropped, moved_rows
 from chaincards.build.packages import carried, package_record, summaries
 from chaincards.build.result import BuildOptions, BuildResult, Clock, PackageSummary
 from chaincards.cards.card import CardNote
@@ -18,7 +19,6 @@ from chaincards.cards.written import written_card_notes
 from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic
 from chaincards.document import SourceNote
-from chaincards.model.view import model_view, view_digest
 from chaincards.parse.cache import ParseCache, entry_key
 from chaincards.pipeline import (
     CompiledPackage,
@@ -55,8 +55,16 @@ def remake_packages(
     clock.lap("parse")
     if len(parsed.notes) != len(changed):
         return None  # a note that no longer parses: its warnings come from a full build
-    if any(view_digest(model_view(n)) != record.notes[n.path].view for n in parsed.notes):
-        return None
+    found_maps = line_maps(parsed.notes, record)
+    if found_maps is None:
+        return None  # the model would see the edit
+    maps, new_lines = found_maps
+    if maps:  # lines only moved: what the record cites of those notes moves with them
+        model_rows = moved_rows(record.model_diagnostics, maps)
+        dropped = moved_dropped(record.model_dropped, maps)
+        if model_rows is None or dropped is None:
+            return None
+        record = replace(record, model_diagnostics=model_rows, model_dropped=dropped)
     edited = {note.path: note for note in parsed.notes}
     dirty = {
         Path(path): package
@@ -89,7 +97,11 @@ def remake_packages(
                 )
             else:
                 written[note_path] = []
-        model = [_dated(card, times) for card in cards.model]
+        model: list[CardNote] | None = [_dated(card, times) for card in cards.model]
+        if maps and model is not None:
+            model = moved_cards(model, maps, edited)
+        if model is None:
+            return None
         compiled = screen_package(PackageCards(written, model))
         if not compiled.kept:
             return None  # the package would be left empty: a full build reports it stale
@@ -116,7 +128,16 @@ def remake_packages(
     )
     parse_cache.save()
     result = _remember_remade(
-        store, loaded, record, parsed.by_note, note_problems, remade, reports, untouched
+        store,
+        loaded,
+        record,
+        parsed.by_note,
+        note_problems,
+        remade,
+        reports,
+        untouched,
+        new_lines,
+        bool(maps),
     )
     result.parsed = parse_cache.misses
     return result
@@ -131,6 +152,8 @@ def _remember_remade(
     remade: Mapping[Path, tuple[str, CompiledPackage]],
     reports: list[PackageReport],
     untouched: list[Path],
+    new_lines: Mapping[str, tuple[int, ...]],
+    lines_moved: bool,
 ) -> BuildResult:
     notes = dict(record.notes)
     sources = {source.path: source for source in loaded.sources}
@@ -140,6 +163,7 @@ def _remember_remade(
             notes[note_path],
             key=entry_key(sources[note_path]),
             diagnostics=memo.diagnostic_rows(own),
+            lines=new_lines[note_path],
         )
     packages = dict(record.packages)
     by_path = {report.path: report for report in reports}
@@ -148,7 +172,8 @@ def _remember_remade(
     stale = tuple(str(report.path) for report in reports if report.stale)
     updated = replace(record, notes=notes, packages=packages, stale=stale)
     cards = {path: compiled.cards for path, (_, compiled) in remade.items()}
-    memo.remember(store, updated, cards, model_too=False)
+    # Moved lines changed the model cards' Source: their rows are written again too.
+    memo.remember(store, updated, cards, every_package=False, model_rows=lines_moved)
     found = [
         PackageSummary(path, False, packages[str(path)].decks) for path in untouched
     ] + summaries(reports)
