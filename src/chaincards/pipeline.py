@@ -7,6 +7,7 @@ touch the disk.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -65,10 +66,14 @@ class Compilation:
         """Every card kept: written cards in note order, then model cards in the order made
         (within each package, the order its cards are written in)."""
         kept = {id(card) for package in self.packages.values() for card in package.kept}
+        written = {
+            path: cards
+            for package in self.packages.values()
+            for path, cards in package.cards.written.items()
+        }
         found: list[CardNote] = []
         for note in self.parsed.notes:
-            for package in self.packages.values():
-                found += (c for c in package.cards.written.get(note.path, ()) if id(c) in kept)
+            found += (card for card in written.get(note.path, ()) if id(card) in kept)
         found += (card for card in self.model_cards if id(card) in kept)
         return found
 
@@ -186,12 +191,9 @@ def compile_parsed(
     packages: dict[str, PackageCards] = {}
     note_problems: dict[str, list[Diagnostic]] = {}
     for note in parsed.notes:
-        note_deck = deck_for(note, deck)
-        written: list[CardNote] = []
-        if "written" in kinds:
-            written, note_problems[note.path] = written_card_notes(note, note_deck, mtimes)
-        package = packages.setdefault(package_of(note_deck, single), PackageCards({}, []))
-        package.written[note.path] = written
+        written, note_problems[note.path] = written_cards_of(note, deck, kinds, mtimes)
+        home = package_of(deck_for(note, deck), single)
+        packages.setdefault(home, PackageCards({}, [])).written[note.path] = written
     vault = CardVault({note.path: model_view(note) for note in parsed.notes}, deck, model)
     keys: dict[int, tuple[CardNote, str]] = {}  # question keys, for the packages' screens
     model_kept, model_screen, _ = screen(model_cards(model, vault, kinds), keys=keys)
@@ -210,6 +212,15 @@ def compile_parsed(
         model_screen.dropped,
         model_kept,
     )
+
+
+def written_cards_of(
+    note: ParsedNote, default_deck: str, kinds: Iterable[str], media_mtimes: Mapping[str, int]
+) -> tuple[list[CardNote], list[Diagnostic]]:
+    """The note's written cards, with their problems; none when `kinds` leaves them out."""
+    if "written" not in kinds:
+        return [], []
+    return written_card_notes(note, deck_for(note, default_deck), media_mtimes)
 
 
 @dataclass

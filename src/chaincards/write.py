@@ -60,8 +60,8 @@ def write_decks(
     `generated` holds media the build made (diagrams), by the name the cards use. `last`: what
     each package on disk was written from; a package whose cards are the same and whose files
     are untouched is not written again. `untouched`: packages this build leaves as they are
-    (an incremental build): never reported stale, and the notes of those whose manifests are
-    in `manifests` count as built.
+    (an incremental build): never reported stale. No card moves into or out of them, so their
+    manifests need not be among `manifests`.
 
     Changes are counted against `manifests` (read from `out` when not given). A package of the
     last build that no note goes to any more is reported with its notes removed; its files are
@@ -70,8 +70,7 @@ def write_decks(
     if manifests is None:
         manifests = read_manifests(out)
     known = all_entries(manifests)
-    kept = (manifests.get(manifest_path(path), Manifest()).entries for path in untouched)
-    built = frozenset(card.guid for cards in groups.values() for card in cards).union(*kept)
+    built = frozenset(card.guid for cards in groups.values() for card in cards)
     plans: list[_PackagePlan] = []
     for name, group in sorted(groups.items()):
         path = package_path_for(out, name, single)

@@ -16,12 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from chaincards.build.full import full_build
-from chaincards.build.memo import NoteRecord, VaultRecord, recall_vault
+from chaincards.build.memo import VaultRecord, recall_vault
 from chaincards.build.packages import other_files
 from chaincards.build.remake import remake_packages
 from chaincards.build.result import BuildOptions, BuildResult, Clock, PackageSummary
 from chaincards.cards.generate import CARD_KINDS
 from chaincards.diagnostics import Diagnostic, warning
+from chaincards.document import SourceNote
 from chaincards.locks import one_build_at_a_time
 from chaincards.memory import collector_paused
 from chaincards.parse.cache import ParseCache, entry_key
@@ -73,9 +74,11 @@ def _build(
 ) -> BuildResult:
     record = recall_vault(store) if store else None
     keys = {source.path: entry_key(source) for source in loaded.sources}
-    files = other_files(loaded)
     clock.lap("read")
-    if record is not None and _unchanged(record, options, files, keys):
+    changed: list[SourceNote] | None = None  # None: more than notes changed since the record
+    if record is not None and _same_vault(record, options, other_files(loaded), keys):
+        changed = [s for s in loaded.sources if keys[s.path] != record.notes[s.path].key]
+    if record is not None and changed == [] and _still_there(record):
         return BuildResult(
             _recorded_summaries(record),
             loaded.diagnostics + record.diagnostics(),
@@ -89,28 +92,31 @@ def _build(
     # One parse cache for both tries: what step 2 parsed, step 3 takes from it.
     parse_cache = ParseCache(store) if store else None
     # Diagrams need the model: a build that draws them is step 3.
-    if parse_cache is not None and record is not None and not options.diagrams:
-        changed = [s for s in loaded.sources if keys[s.path] != record.notes.get(s.path, _NONE).key]
-        same = record.notes.keys() == keys.keys() and record.files == files
-        if same and changed:  # else something besides the notes changed: a full build
-            result = remake_packages(loaded, options, record, changed, parse_cache, clock, progress)
+    if parse_cache is not None and record is not None and changed and not options.diagrams:
+        result = remake_packages(
+            loaded, options, record, keys, changed, parse_cache, clock, progress
+        )
     if result is None:
-        result = full_build(loaded, options, store, parse_cache, clock, progress)
+        result = full_build(loaded, options, store, record, keys, parse_cache, clock, progress)
         result.diagnostics += _store_warning(store, loaded.vault.root)
     clock.lap("write")
     result.seconds = clock.laps
     return result
 
 
-_NONE = NoteRecord("", "", "", ())  # the record of a note the last build did not read
-
-
-def _unchanged(
+def _same_vault(
     record: VaultRecord, options: BuildOptions, files: str, keys: dict[str, str]
 ) -> bool:
-    """Nothing changed since the build that made `record`, and its packages are still there."""
-    if not record.answers(options.key(), files, keys):
-        return False
+    """The same options, other files and set of notes as when `record` was made."""
+    return (
+        record.options == options.key()
+        and record.files == files
+        and record.notes.keys() == keys.keys()
+    )
+
+
+def _still_there(record: VaultRecord) -> bool:
+    """Every package of the record is on disk as it was written."""
     return all(package.still_there(Path(path)) for path, package in record.packages.items())
 
 

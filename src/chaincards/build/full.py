@@ -3,6 +3,7 @@ made, each package screened and written when its cards changed; all of it rememb
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,12 +17,13 @@ from chaincards.cards.quality import Dropped
 from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic
 from chaincards.model.view import model_view, view_digest, view_lines
-from chaincards.parse.cache import ParseCache, entry_key
+from chaincards.parse.cache import ParseCache
 from chaincards.pipeline import (
     Compilation,
     CompiledPackage,
     LoadedVault,
     compile_parsed,
+    package_of,
     parse_vault,
 )
 from chaincards.progress import Progress
@@ -33,10 +35,14 @@ def full_build(
     loaded: LoadedVault,
     options: BuildOptions,
     store: Store | None,
+    last: VaultRecord | None,
+    keys: Mapping[str, str],
     parse_cache: ParseCache | None,
     clock: Clock,
     progress: Progress | None,
 ) -> BuildResult:
+    """Step 3; `last` is the last build's record (what its packages were written from), `keys`
+    the notes' parse keys."""
     parsed = parse_vault(loaded, parse_cache, options.jobs, progress)
     clock.lap("parse")
     compilation = compile_parsed(parsed, options.default_deck, options.kinds, options.single)
@@ -48,14 +54,13 @@ def full_build(
     generated: dict[str, bytes] = {}
     if options.diagrams:
         groups, generated = _with_diagrams(groups, compilation)
-    notes = _note_records(loaded, options, compilation) if store is not None else {}
+    notes = _note_records(loaded, options, keys, compilation) if store is not None else {}
     diagnostics, quality, made = compilation.diagnostics, compilation.quality, _Made.of(compilation)
     root = parsed.vault.root
     # The parsed notes and the model are not needed past this point: let them go before the
     # packages are written, so writing and remembering reuse their memory.
     del compilation, parsed
     clock.lap("compile")
-    last = memo.recall_vault(store) if store else None
     made_from = {Path(p): r.made_from for p, r in last.packages.items()} if last else None
     reports = write_decks(
         groups,
@@ -89,7 +94,7 @@ class _Made:
 
 
 def _note_records(
-    loaded: LoadedVault, options: BuildOptions, compilation: Compilation
+    loaded: LoadedVault, options: BuildOptions, keys: Mapping[str, str], compilation: Compilation
 ) -> dict[str, NoteRecord]:
     """Each note's record: its parse key, view digest, package and own warnings."""
     parsed = compilation.parsed
@@ -99,15 +104,14 @@ def _note_records(
     for source in loaded.sources:
         note = parsed_notes.get(source.path)
         view = model_view(note) if note is not None else None
-        home = deck_for(note, deck) if note is not None else ""
-        package = options.single if options.single is not None else home.split("::", 1)[0]
+        package = package_of(deck_for(note, deck) if note is not None else "", options.single)
         own = [
             *parsed.by_note.get(source.path, []),
             *compilation.note_problems.get(source.path, []),
         ]
         digest, lines = (view_digest(view), view_lines(view)) if view is not None else ("", ())
         notes[source.path] = NoteRecord(
-            entry_key(source), digest, package, memo.diagnostic_rows(own), lines
+            keys[source.path], digest, package, memo.diagnostic_rows(own), lines
         )
     return notes
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import zlib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -83,13 +83,6 @@ class VaultRecord:
     model_dropped: tuple[Dropped, ...]  # model cards screened out before packaging
     packages: dict[str, PackageRecord] = field(default_factory=dict)  # by package file path
     stale: tuple[str, ...] = ()  # packages of earlier builds no note goes to any more
-
-    def answers(self, options: str, files: str, keys: Mapping[str, str]) -> bool:
-        """Whether the same options, other files and notes (`keys`: parse key by path) as
-        when this record was made."""
-        if self.options != options or self.files != files or self.notes.keys() != keys.keys():
-            return False
-        return all(record.key == keys[path] for path, record in self.notes.items())
 
     def diagnostics(self) -> list[Diagnostic]:
         """Everything the build that made this record reported, but for reading files."""

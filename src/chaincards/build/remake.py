@@ -15,17 +15,16 @@ from chaincards.build.packages import carried, package_record, summaries
 from chaincards.build.result import BuildOptions, BuildResult, Clock, PackageSummary
 from chaincards.cards.card import CardNote
 from chaincards.cards.quality import QualityReport
-from chaincards.cards.written import written_card_notes
-from chaincards.decks import deck_for
 from chaincards.diagnostics import Diagnostic
 from chaincards.document import SourceNote
-from chaincards.parse.cache import ParseCache, entry_key
+from chaincards.parse.cache import ParseCache
 from chaincards.pipeline import (
     CompiledPackage,
     LoadedVault,
     default_deck_of,
     parse_vault,
     screen_package,
+    written_cards_of,
 )
 from chaincards.progress import Progress
 from chaincards.store import Store
@@ -36,18 +35,18 @@ def remake_packages(
     loaded: LoadedVault,
     options: BuildOptions,
     record: VaultRecord,
+    keys: Mapping[str, str],
     changed: list[SourceNote],
     parse_cache: ParseCache,
     clock: Clock,
     progress: Progress | None,
 ) -> BuildResult | None:
-    """Step 2 of the module's text, for the notes that `changed` (the vault's notes and other
-    files are those of the record); None when the edit reached further than written cards."""
+    """Step 2 of the module's text, for the notes that `changed` (the options, the vault's
+    notes and its other files are those of the record; `keys`: each note's parse key); None
+    when the edit reached further than written cards."""
     store = parse_cache.store
-    if record.options != options.key():
-        return None
     edited_paths = {source.path for source in changed}
-    parse_cache.keep(s for s in loaded.sources if s.path not in edited_paths)
+    parse_cache.keep(key for path, key in keys.items() if path not in edited_paths)
     # In parallel when many changed (a checkout that touched every file is only new times).
     parsed = parse_vault(
         LoadedVault(loaded.vault, changed, []), parse_cache, options.jobs, progress
@@ -90,18 +89,16 @@ def remake_packages(
             note = edited.get(note_path)
             if note is None:
                 written[note_path] = made
-            elif "written" in options.kinds:
-                mtimes = loaded.vault.index.mtimes
-                written[note_path], note_problems[note_path] = written_card_notes(
-                    note, deck_for(note, deck), mtimes
-                )
             else:
-                written[note_path] = []
-        model: list[CardNote] | None = [_dated(card, times) for card in cards.model]
-        if maps and model is not None:
-            model = moved_cards(model, maps, edited)
-        if model is None:
-            return None
+                written[note_path], note_problems[note_path] = written_cards_of(
+                    note, deck, options.kinds, loaded.vault.index.mtimes
+                )
+        model = [_dated(card, times) for card in cards.model]
+        if maps:
+            moved = moved_cards(model, maps, edited)
+            if moved is None:
+                return None
+            model = moved
         compiled = screen_package(PackageCards(written, model))
         if not compiled.kept:
             return None  # the package would be left empty: a full build reports it stale
@@ -130,6 +127,7 @@ def remake_packages(
     result = _remember_remade(
         store,
         loaded,
+        keys,
         record,
         parsed.by_note,
         note_problems,
@@ -146,6 +144,7 @@ def remake_packages(
 def _remember_remade(
     store: Store,
     loaded: LoadedVault,
+    keys: Mapping[str, str],
     record: VaultRecord,
     parse_problems: Mapping[str, list[Diagnostic]],
     note_problems: Mapping[str, list[Diagnostic]],
@@ -156,12 +155,11 @@ def _remember_remade(
     lines_moved: bool,
 ) -> BuildResult:
     notes = dict(record.notes)
-    sources = {source.path: source for source in loaded.sources}
     for note_path, problems in parse_problems.items():
         own = [*problems, *note_problems.get(note_path, [])]
         notes[note_path] = replace(
             notes[note_path],
-            key=entry_key(sources[note_path]),
+            key=keys[note_path],
             diagnostics=memo.diagnostic_rows(own),
             lines=new_lines[note_path],
         )

@@ -98,9 +98,10 @@ class ParseCache:
         if entry is not None:
             self.store.put("parse", key, entry)
 
-    def keep(self, sources: Iterable[SourceNote]) -> None:
-        """Keep the entries of these notes at `save` although this build did not read them."""
-        self._used.update(entry_key(source) for source in sources)
+    def keep(self, keys: Iterable[str]) -> None:
+        """Keep the entries of these `entry_key`s at `save` although this build did not read
+        them."""
+        self._used.update(keys)
 
     def save(self) -> None:
         """Entries of notes this build did not read are let go: the cache is one vault's."""
