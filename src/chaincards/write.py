@@ -22,6 +22,7 @@ from chaincards.anki.manifest import (
     content_hash,
     entries_for,
     manifest_path,
+    media_digests,
     package_path,
     read_manifests,
     settle_mods,
@@ -120,7 +121,8 @@ def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes, Written | None]:
     if fresh and last is not None and last.manifest_sha256 == file_sha256(manifest):
         return False, Changes(), last  # its manifest already describes exactly these cards
     # Only here, for a package that changed: hashing every card is what settling costs.
-    hashes = {card.guid: content_hash(card) for card in plan.cards}
+    media = media_digests(plan.cards, plan.media_root, plan.generated)
+    hashes = {card.guid: content_hash(card, media) for card in plan.cards}
     cards = settle_mods(plan.cards, plan.known, hashes)
     ids: dict[str, int] | None = None
     if fresh:

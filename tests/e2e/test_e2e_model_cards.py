@@ -529,9 +529,10 @@ def test_reworded_purpose_updates_its_cards_in_place(tmp_path: Path) -> None:
         build(vault, out)
         new, updated = import_all(col, out)
         assert new == 0  # no new note: the same notes, updated
-        # Every note Engage's note dates is newer now and updated (the 13 of Deliver and
-        # support's note and the 47 of the default deck are not); only the purpose's changed.
-        assert updated == 36
+        # Only the two notes whose content changed are updated (the purpose's cloze and its
+        # purpose → name card); the other cards of Engage's note keep their time, so Anki
+        # leaves them, and the learner's tags on them, alone.
+        assert updated == 2
 
         after = {c["card_id"]: c for c in learner_cards(col)}
         changed = [c["card_id"] for c in before if c["fields"] != after[c["card_id"]]["fields"]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -87,9 +87,33 @@ def package_path(manifest: Path) -> Path:
     return manifest.with_name(manifest.name.removesuffix(SUFFIX) + ".apkg")
 
 
-def content_hash(card: CardNote) -> str:
-    parts = (card.shape, card.deck, " ".join(sorted(card.tags)), *fields_for(card))
+def content_hash(card: CardNote, media: Mapping[str, str] | None = None) -> str:
+    """A digest of what the learner's Anki note holds: fields, notetype, deck and tags, and
+    for a card that shows pictures, `media`'s digest of each (by vault path). A picture
+    replaced under the same name is a change of the card: Anki brings a package's new file
+    into the collection only with a note it updates."""
+    parts = [card.shape, card.deck, " ".join(sorted(card.tags)), *fields_for(card)]
+    if card.media and media is not None:
+        parts += (f"{name}={media.get(name, '')}" for name in card.media)
     return hashlib.blake2b("\x1f".join(parts).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def media_digests(
+    cards: Iterable[CardNote], media_root: Path, generated: Mapping[str, bytes]
+) -> dict[str, str]:
+    """The digest of every picture (or other file) the cards show, by vault path: the bytes
+    the build made for it, else the file's; empty for a file that cannot be read."""
+    digests: dict[str, str] = {}
+    for name in sorted({name for card in cards for name in card.media}):
+        data = generated.get(name)
+        if data is None:
+            try:
+                data = (media_root / name).read_bytes()
+            except OSError:
+                digests[name] = ""
+                continue
+        digests[name] = hashlib.blake2b(data, digest_size=8).hexdigest()
+    return digests
 
 
 def front_key(card: CardNote) -> str:
@@ -126,21 +150,24 @@ def entries_for(
 def settle_mods(
     cards: list[CardNote], previous: dict[str, Entry], hashes: dict[str, str]
 ) -> list[CardNote]:
-    """Modification times Anki's importer will act on.
+    """Each card's modification time, which Anki's importer acts on.
 
-    Anki updates a note only when the package's copy is newer than its own, and a card's time
-    is its source note's. A card whose content changed while its notes did not (an option like
-    `--diagrams` turned on, a newer chaincards) is made one second newer than last time, and
-    keeps that time while it stays the same, so the next build gives the same bytes. `hashes`
-    are the cards' `content_hash`es by GUID (the time is not part of them)."""
+    Anki updates a note only when the package's copy is newer than its own, and an update
+    replaces its fields and its tags (the learner's `marked` and own tags with them). So a card
+    whose content is what it was in the last build keeps the time it had then, whatever
+    happened to its note: editing one card of a note updates that card alone. A card whose
+    content changed gets its source's time (note or picture), or one second past its last
+    time when that is not newer (an option turned on, a newer chaincards, a clock behind), and
+    keeps it while it stays the same, so the next build gives the same bytes. `hashes` are the
+    cards' `content_hash`es by GUID (the time is not part of them)."""
     settled: list[CardNote] = []
     for card in cards:
         before = previous.get(card.guid)
         if before is not None and before.mod:
-            if before.hash != hashes[card.guid]:
-                card = replace(card, mod=max(card.mod, before.mod + 1))
-            elif before.mod > card.mod:
-                card = replace(card, mod=before.mod)
+            same = before.hash == hashes[card.guid]
+            mod = before.mod if same else max(card.mod, before.mod + 1)
+            if mod != card.mod:
+                card = replace(card, mod=mod)
         settled.append(card)
     return settled
 
