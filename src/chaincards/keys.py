@@ -8,6 +8,8 @@ import unicodedata
 from functools import lru_cache
 
 _MARKUP = re.compile(r"<[^>]*>")
+# A cloze deletion: `{{c1::hidden text::hint}}`.
+CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}")
 _WORD = re.compile(r"\w+")
 # For ASCII text: word characters stay, everything else becomes a space (as `\w` would split).
 _ASCII_WORDS = str.maketrans(
@@ -27,3 +29,9 @@ def normalise_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold()
     text = _MARKUP.sub(" ", text)
     return " ".join(_WORD.findall(text))
+
+
+def hidden_key(cloze_text: str) -> str:
+    """What a cloze asks: the texts it hides, in order, as one key ("" when it hides none).
+    Two list cards of one question differ only here."""
+    return normalise_key(" ".join(m.group(2) for m in CLOZE.finditer(cloze_text)))

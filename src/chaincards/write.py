@@ -25,6 +25,7 @@ from chaincards.anki.manifest import (
     media_digests,
     package_path,
     read_manifests,
+    retire,
     settle_mods,
     write_manifest,
 )
@@ -131,7 +132,8 @@ def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes, Written | None]:
         ids = note_ids(cards)
         written = write_package(cards, plan.path, plan.media_root, ids, plan.generated)
     entries = entries_for(cards, ids or note_ids(cards), plan.known, hashes)
-    write_manifest(manifest, plan.path.name, Manifest(entries))
+    retired = retire(plan.previous, plan.built, entries)
+    write_manifest(manifest, plan.path.name, Manifest(entries, retired=retired))
     package_sha, manifest_sha = file_sha256(plan.path), file_sha256(manifest)
     record = Written(digest, package_sha, manifest_sha) if package_sha and manifest_sha else None
     return written, compare(plan.previous.entries, entries, plan.known, plan.built), record

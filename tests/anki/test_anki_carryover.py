@@ -73,11 +73,20 @@ def test_a_renamed_file_goes_to_the_new_file_most_like_it() -> None:
     assert [c.guid for c in carried] == ["other", "old1", "old2", "old3"]
 
 
-def test_a_file_that_is_still_there_gives_its_cards_to_no_new_file() -> None:
-    previous = {"old": entry("old", "what does plan provide to engage", "c/Plan.md:1")}
-    cards = [card("new", "What does Plan provide to Engage?", "c/Copy of Plan.md:1")]
-    carried = carry_guids(cards, previous, {"c/Plan.md", "c/Copy of Plan.md"})
-    assert carried[0].guid == "new"
+def test_a_file_that_is_still_there_gives_only_unchanged_cards_to_another_file() -> None:
+    # A note split in two: the card left Plan.md for a new note, word for word, and keeps its
+    # GUID; one that also changed its wording on the way is a new card.
+    previous = {
+        "old": entry("old", "what does plan provide to engage", "c/Plan.md:1"),
+        "old2": entry("old2", "what does plan receive from engage", "c/Plan.md:5"),
+    }
+    cards = [
+        card("new", "What does Plan provide to Engage?", "c/Split of Plan.md:1"),
+        card("new2", "What does Plan receive from Improve?", "c/Split of Plan.md:3"),
+    ]
+    carried = carry_guids(cards, previous, {"c/Plan.md", "c/Split of Plan.md"})
+    assert [c.guid for c in carried] == ["old", "new2"]
+    assert carried[0].own_guid == "new"
 
 
 def test_short_fronts_are_compared_by_characters() -> None:

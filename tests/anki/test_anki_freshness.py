@@ -13,7 +13,7 @@ from chaincards.anki.freshness import inputs_digest
 from chaincards.cards.card import CardNote
 
 WRITTEN = ["guid", "shape", "front", "back", "context", "source", "deck", "tags", "mod", "kind"]
-WRITTEN += ["origin", "media"]
+WRITTEN += ["origin", "media", "own_guid"]
 NOT_WRITTEN = ["focus", "answers", "names", "dated_by"]
 
 

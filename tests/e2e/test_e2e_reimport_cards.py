@@ -55,7 +55,10 @@ def test_facts_still_asked_keep_their_history(tmp_path: Path) -> None:
     # Every card of the new deck that asks a fact the old deck asked is the same Anki card, with
     # the interval the learner earned; no new card took an old card's history.
     assert len(deck) == 228
-    assert len(kept) == 198  # the other 30 ask new things: purpose → name, purpose pieces
+    # The other 32 ask new things (purpose → name, purpose pieces), or are a broadcast card
+    # that replaced a card per recipient: equally close to several of those, it takes the
+    # history of none (issue 20: no guess puts one question's history on another).
+    assert len(kept) == 196
     for card in kept:
         assert card["ivl"] == studied[card["card_id"]], card["question"]
         assert card["type"] == 2

@@ -26,14 +26,15 @@ FIXED = 1_700_000_000
 
 SAMPLE_PINS = {
     "ITIL 4 Foundation.apkg": "24210c053f17a230",
-    # Issue 20: a card's manifest hash covers the picture it shows (one entry changed).
-    "ITIL 4 Foundation.chaincards.json": "82b757a73136bf8e",
+    # Issue 20: a card's manifest hash covers the picture it shows (one entry changed);
+    # manifest format 4 keeps what each cloze hides (`asks`).
+    "ITIL 4 Foundation.chaincards.json": "c475bcab8f5e046d",
 }
 BENCH_60_PINS = {
     "Course 1 - Service Operations.apkg": "a6b7792be841e3c8",
-    "Course 1 - Service Operations.chaincards.json": "91f80bc1f2f87579",
+    "Course 1 - Service Operations.chaincards.json": "a67c5f910d902061",  # format 4
     "Course 2 - Business of IT.apkg": "0f16af970b8cf0ce",
-    "Course 2 - Business of IT.chaincards.json": "9efc8e335704104a",
+    "Course 2 - Business of IT.chaincards.json": "b7063c8578487c4f",  # format 4
 }
 
 

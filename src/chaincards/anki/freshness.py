@@ -44,6 +44,7 @@ def _written_parts(card: CardNote) -> str:
         card.kind,
         card.origin,
         "\x1e".join(card.media),
+        card.own_guid,
     )
     return "\x1f".join(parts) + "\x1d"
 

@@ -14,13 +14,15 @@ import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from chaincards.anki.notetypes import fields_for
 from chaincards.cards.card import CardNote
 from chaincards.files import write_text_atomically
-from chaincards.keys import normalise_key
+from chaincards.keys import hidden_key, normalise_key
 
-_FORMAT = 3
+_FORMAT = 4
+_READABLE = (3, 4)  # 4 added `asks`, `own_guid` and the retired entries
 SUFFIX = ".chaincards.json"
 _FRONT_CHARS = 120  # enough to recognise a card in a change list
 
@@ -36,9 +38,16 @@ class Entry:
     front: str  # normalised front text, shortened
     ids: tuple[int, ...]  # every note id this GUID has had in a package, oldest first
     mod: int = 0  # the note's modification time in that package (0: an older manifest)
+    asks: str = ""  # a cloze's `hidden_key`: what it asks ("" for other shapes)
+    # The GUID the card's own identity gives, when it carries another one (see carryover).
+    own_guid: str = ""
+
+    @property
+    def identity(self) -> str:
+        return self.own_guid or self.guid
 
     def to_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "guid": self.guid,
             "deck": self.deck,
             "kind": self.kind,
@@ -49,6 +58,11 @@ class Entry:
             "ids": list(self.ids),
             "mod": self.mod,
         }
+        if self.asks:
+            found["asks"] = self.asks
+        if self.own_guid:
+            found["own_guid"] = self.own_guid
+        return found
 
 
 @dataclass
@@ -121,6 +135,12 @@ def front_key(card: CardNote) -> str:
     return normalise_key(card.front[: _FRONT_CHARS * 3])[:_FRONT_CHARS]
 
 
+def asks_key(card: CardNote) -> str:
+    """What a cloze card hides, which its front key may have cut off: list cards of one
+    question share their front and differ only in this."""
+    return hidden_key(card.front)[:_FRONT_CHARS] if card.shape == "cloze" else ""
+
+
 def entries_for(
     cards: Iterable[CardNote],
     ids: dict[str, int],
@@ -143,6 +163,8 @@ def entries_for(
             front=front_key(card),
             ids=history if note_id in history else (*history, note_id),
             mod=card.mod,
+            asks=asks_key(card),
+            own_guid=card.own_guid,
         )
     return entries
 
@@ -196,6 +218,29 @@ def compare(
 class Manifest:
     entries: dict[str, Entry] = field(default_factory=dict)
     inputs: str = ""  # digest of the cards it was written from ("" when unknown)
+    # Cards of earlier builds that no build makes any more, newest first: a card restored, or
+    # its wording used again, finds its GUID here (see carryover).
+    retired: dict[str, Entry] = field(default_factory=dict)
+
+
+# Retired entries kept per package: enough for edits undone weeks later, bounded for a vault
+# that is rewritten again and again.
+MAX_RETIRED = 2_000
+
+
+def retire(
+    previous: Manifest, built: Collection[str], entries: dict[str, Entry]
+) -> dict[str, Entry]:
+    """The package's retired entries after a build: its cards that no package makes any more,
+    then those retired before, none that `entries` holds again; at most `MAX_RETIRED`, the
+    latest (by time, then GUID) kept."""
+    gone = [e for guid, e in previous.entries.items() if guid not in built]
+    gone += [e for guid, e in previous.retired.items() if guid not in built]
+    kept: dict[str, Entry] = {}
+    for entry in sorted(gone, key=lambda e: (-e.mod, e.guid)):
+        if entry.guid not in entries and entry.guid not in kept and len(kept) < MAX_RETIRED:
+            kept[entry.guid] = entry
+    return kept
 
 
 def read_manifests(folder: Path, skip: Collection[Path] = ()) -> dict[Path, Manifest]:
@@ -203,6 +248,17 @@ def read_manifests(folder: Path, skip: Collection[Path] = ()) -> dict[Path, Mani
     packages."""
     found = sorted(folder.glob(f"*{SUFFIX}"))
     return {path: read_manifest(path) for path in found if path not in skip}
+
+
+def all_retired(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
+    """Every package's retired entries, the newest one of a GUID winning."""
+    retired: dict[str, Entry] = {}
+    for manifest in manifests.values():
+        for guid, entry in manifest.retired.items():
+            known = retired.get(guid)
+            if known is None or entry.mod > known.mod:
+                retired[guid] = entry
+    return retired
 
 
 def all_entries(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
@@ -221,32 +277,44 @@ def read_manifest(path: Path) -> Manifest:
     """The previous build's manifest; a missing or unreadable one is empty."""
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
-        if document.get("format") != _FORMAT:
+        if document.get("format") not in _READABLE:
             return Manifest()
-        entries = {}
-        for item in document["notes"]:
-            # A big vault's manifests hold hundreds of thousands of entries naming a few decks,
-            # kinds and shapes: each of those names is held once.
-            shared = {key: sys.intern(item[key]) for key in ("deck", "kind", "shape")}
-            ids = tuple(int(i) for i in item["ids"])
-            entry = Entry(**{**item, **shared, "ids": ids})
-            entries[entry.guid] = entry
-        return Manifest(entries, str(document.get("inputs", "")))
+        entries = _entries(document["notes"])
+        retired = _entries(document.get("retired", []))
+        return Manifest(entries, str(document.get("inputs", "")), retired)
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return Manifest()
 
 
+def _entries(items: list[dict[str, Any]]) -> dict[str, Entry]:
+    entries = {}
+    for item in items:
+        # A big vault's manifests hold hundreds of thousands of entries naming a few decks,
+        # kinds and shapes: each of those names is held once.
+        shared = {key: sys.intern(item[key]) for key in ("deck", "kind", "shape")}
+        ids = tuple(int(i) for i in item["ids"])
+        entry = Entry(**{**item, **shared, "ids": ids})
+        entries[entry.guid] = entry
+    return entries
+
+
+def _lines(entries: dict[str, Entry], order: Iterable[str]) -> str:
+    return ",\n".join(
+        json.dumps(entries[guid].to_json(), sort_keys=True, ensure_ascii=False) for guid in order
+    )
+
+
 def write_manifest(path: Path, package: str, manifest: Manifest) -> None:
     # Sorted keys, one note per line: a manifest kept in git shows each change as one line.
-    entries = manifest.entries
-    notes = ",\n".join(
-        json.dumps(entries[guid].to_json(), sort_keys=True, ensure_ascii=False)
-        for guid in sorted(entries)
-    )
+    notes = _lines(manifest.entries, sorted(manifest.entries))
     name = json.dumps(package, ensure_ascii=False)
     inputs = json.dumps(manifest.inputs)
+    retired = ""
+    if manifest.retired:  # newest first, as `retire` keeps them
+        retired = f', "retired": [\n{_lines(manifest.retired, manifest.retired)}\n]'
     text = (
-        f'{{"format": {_FORMAT}, "inputs": {inputs}, "notes": [\n{notes}\n], "package": {name}}}\n'
+        f'{{"format": {_FORMAT}, "inputs": {inputs}, "notes": [\n{notes}\n], '
+        f'"package": {name}{retired}}}\n'
     )
     # Manifests are state (they keep the GUIDs): written like the packages, synced, and a
     # failure is the build's failure, never swallowed.

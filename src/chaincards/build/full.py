@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from chaincards.anki.manifest import all_entries, read_manifests
+from chaincards.anki.manifest import read_manifests
 from chaincards.build import memo
 from chaincards.build.memo import NoteRecord, PackageCards, PackageRecord, VaultRecord
 from chaincards.build.packages import carried, other_files, package_record, summaries
@@ -50,7 +50,7 @@ def full_build(
         parse_cache.save()
     manifests = read_manifests(options.out)
     groups = {name: p.kept for name, p in compilation.packages.items() if p.kept}
-    groups = carried(groups, all_entries(manifests), parsed.vault.index.files)
+    groups = carried(groups, manifests, parsed.vault.index.files)
     generated: dict[str, bytes] = {}
     if options.diagrams:
         groups, generated = _with_diagrams(groups, compilation)

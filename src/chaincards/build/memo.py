@@ -36,7 +36,7 @@ from chaincards.pipeline import PackageCards
 from chaincards.store import Store
 
 _VAULT_KEY = "last"
-_FORMAT = 2
+_FORMAT = 3  # 3: cards carry `own_guid`
 DiagnosticRow = tuple[str, int, str, str]
 
 

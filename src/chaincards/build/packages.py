@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
+from pathlib import Path
 
 from chaincards.anki.carryover import carry_guids
-from chaincards.anki.manifest import Entry
+from chaincards.anki.manifest import Manifest, all_entries, all_retired
 from chaincards.build import memo
 from chaincards.build.memo import PackageRecord
 from chaincards.build.result import PackageSummary
@@ -21,11 +22,13 @@ from chaincards.write import PackageReport
 
 
 def carried(
-    groups: Mapping[str, list[CardNote]], entries: dict[str, Entry], files: set[str]
+    groups: Mapping[str, list[CardNote]], manifests: dict[Path, Manifest], files: set[str]
 ) -> dict[str, list[CardNote]]:
-    """The groups with GUIDs carried over from the previous build (one pass over all cards)."""
+    """The groups with the GUIDs of the cards they continue, by the previous build's
+    `manifests` (one pass over all cards)."""
     names = sorted(groups)
-    flat = carry_guids([card for name in names for card in groups[name]], entries, files)
+    cards = [card for name in names for card in groups[name]]
+    flat = carry_guids(cards, all_entries(manifests), files, all_retired(manifests))
     carried: dict[str, list[CardNote]] = {}
     at = 0
     for name in names:

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from chaincards.anki.manifest import all_entries, manifest_path, read_manifests
+from chaincards.anki.manifest import manifest_path, read_manifests
 from chaincards.build import memo
 from chaincards.build.memo import PackageCards, VaultRecord
 from chaincards.build.moved import line_maps, moved_cards, moved_dropped, moved_rows
@@ -105,9 +105,8 @@ def remake_packages(
         remade[path] = (package.name, compiled)
     # The untouched packages' manifests are not even read: no card moves in or out of them.
     manifests = read_manifests(options.out, skip={manifest_path(path) for path in untouched})
-    entries = all_entries(manifests)
     groups = carried(
-        {name: c.kept for name, c in remade.values()}, entries, loaded.vault.index.files
+        {name: c.kept for name, c in remade.values()}, manifests, loaded.vault.index.files
     )
     clock.lap("compile")
     made_from = {path: package.made_from for path, package in dirty.items()}

@@ -35,6 +35,9 @@ class CardNote:
     # The notes whose newest time a model card carries as `mod` (its own note and the notes
     # its fact names); empty for written cards, dated by their own note and images.
     dated_by: tuple[str, ...] = ()
+    # The GUID the card's own identity gives, when carry-over gave it a vanished card's GUID
+    # instead ("" otherwise); the manifest keeps it, so that identity finds this GUID again.
+    own_guid: str = ""
 
 
 def split_origin(origin: str) -> tuple[str, int]:

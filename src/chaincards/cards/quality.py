@@ -25,11 +25,11 @@ from dataclasses import dataclass, field
 
 from chaincards.cards.card import CardNote, split_origin
 from chaincards.diagnostics import Diagnostic, warning
-from chaincards.keys import normalise_key
+from chaincards.keys import CLOZE, normalise_key
 from chaincards.model.names import KIND_PLURALS, KIND_WORDS, STOP_WORDS, stem
 from chaincards.obsidian.cloze import strip_cloze_markers
 
-_CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!\{\{|\}\}).)*?)(?:::((?:(?!\{\{|\}\}).)*?))?\}\}")
+_CLOZE = CLOZE  # shared with the manifest's key of what a cloze hides
 _HINT = re.compile(r'<div class="cc-hint">(.*?)</div>', re.S)
 _TAG = re.compile(r"<[^>]+>")
 _WORD = re.compile(r"[^\W_]+")
