@@ -75,7 +75,9 @@ class BuildRun:
             indent = None if one_line_json else 2
             typer.echo(json.dumps(report, indent=indent, ensure_ascii=False))
         elif not self.quiet:
-            self.console.print(build_summary(result, list_changes=self.list_changes))
+            # Not cropped: the `nid:` searches are lines that must be copied whole.
+            summary = build_summary(result, list_changes=self.list_changes)
+            self.console.print(summary, crop=False)
         if self.verbose:
             for line in verbose_lines(result, self.settings, seconds):
                 self.console.print(line, markup=False, highlight=False)

@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
-from chaincards.anki.manifest import Changes
+from chaincards.anki.changes import Changes
 from chaincards.build import BuildResult
 from chaincards.config import Settings
 from chaincards.diagnostics import Diagnostic, Severity
@@ -44,19 +44,43 @@ def build_summary(result: BuildResult, list_changes: bool = False) -> Group:
     for package in result.packages:
         if list_changes:
             lines += _change_lines(package.changes)
-        if package.changes.removed:
-            lines.append(
-                Text(
-                    f"{len(package.changes.removed)} note(s) removed from {package.path.name}: "
-                    "an import cannot delete them from Anki. Find them in Anki's browser with: "
-                    + package.changes.removed_search()
-                )
-            )
+        lines += _what_anki_will_not_do(package.path.name, package.changes)
     lines += [
         f"{len(result.packages)} package(s), {errors} error(s), {warnings} warning(s)",
         quality.budget_line(),
     ]
     return Group(*lines)
+
+
+def _what_anki_will_not_do(name: str, changes: Changes) -> list[Text]:
+    """What the learner must do by hand after importing, each with the search that finds the
+    notes; the search on a line of its own and never wrapped, so it is copied whole."""
+    lines: list[Text] = []
+    for entries, search, text in (
+        (
+            changes.removed,
+            changes.removed_search(),
+            "note(s) removed from {name}: an import cannot delete them from Anki. "
+            "Find them in Anki's browser with:",
+        ),
+        (
+            changes.moved,
+            changes.moved_search(),
+            "note(s) moved to another deck in {name}: an import leaves their cards in the old "
+            "deck. Select them in Anki's browser with this search and use Browse › Change Deck:",
+        ),
+        (
+            changes.emptied,
+            changes.emptied_search(),
+            "note(s) in {name} make fewer cards than before (a cloze deletion or a reverse side "
+            "removed): an import leaves those cards empty; Tools › Empty Cards removes them. "
+            "The notes:",
+        ),
+    ):
+        if entries:
+            lines.append(Text(f"{len(entries)} " + text.format(name=name)))
+            lines.append(Text(search, no_wrap=True, overflow="ignore"))
+    return lines
 
 
 def _change_counts(new: int, changed: int, removed: int) -> str:
@@ -65,7 +89,8 @@ def _change_counts(new: int, changed: int, removed: int) -> str:
 
 def _change_lines(changes: Changes) -> list[Text]:
     lines = []
-    for mark, entries in (("+", changes.new), ("~", changes.changed), ("-", changes.removed)):
+    marked = (("+", changes.new), ("~", changes.changed), ("-", changes.removed))
+    for mark, entries in marked:
         for entry in sorted(entries, key=lambda e: (e.deck, e.source, e.guid)):
             lines.append(Text(f"{mark} {entry.deck}  {entry.source}  {entry.kind}: {entry.front}"))
     return lines
@@ -82,6 +107,10 @@ def build_report(result: BuildResult, exit_code: int, list_changes: bool = False
             "changed": len(changes.changed),
             "removed": len(changes.removed),
             "removed_search": changes.removed_search(),
+            "moved": len(changes.moved),
+            "moved_search": changes.moved_search(),
+            "emptied": len(changes.emptied),
+            "emptied_search": changes.emptied_search(),
         }
         if list_changes:
             summary["notes"] = changes.to_json()

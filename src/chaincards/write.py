@@ -12,13 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from chaincards.anki.changes import Changes, compare
 from chaincards.anki.freshness import Written, file_sha256, inputs_digest
 from chaincards.anki.manifest import (
-    Changes,
     Entry,
     Manifest,
     all_entries,
-    compare,
     content_hash,
     entries_for,
     manifest_path,

@@ -213,6 +213,10 @@ def test_build_first_unchanged_and_edited(tmp_path: Path) -> None:
         "changed": 0,
         "removed": 0,
         "removed_search": "",
+        "moved": 0,
+        "moved_search": "",
+        "emptied": 0,
+        "emptied_search": "",
     }
     kinds = first["quality"]["cards_by_kind"]
     assert sum(kinds.values()) == package["notes"]
@@ -227,7 +231,11 @@ def test_build_first_unchanged_and_edited(tmp_path: Path) -> None:
         "changed": 0,
         "removed": 0,
         "removed_search": "",
-        "notes": {"new": [], "changed": [], "removed": []},
+        "moved": 0,
+        "moved_search": "",
+        "emptied": 0,
+        "emptied_search": "",
+        "notes": {"new": [], "changed": [], "removed": [], "moved": [], "emptied": []},
     }
     assert again["quality"] == first["quality"]
 

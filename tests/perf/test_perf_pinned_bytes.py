@@ -27,14 +27,14 @@ FIXED = 1_700_000_000
 SAMPLE_PINS = {
     "ITIL 4 Foundation.apkg": "24210c053f17a230",
     # Issue 20: a card's manifest hash covers the picture it shows (one entry changed);
-    # manifest format 4 keeps what each cloze hides (`asks`).
-    "ITIL 4 Foundation.chaincards.json": "c475bcab8f5e046d",
+    # manifest format 4 keeps what each cloze hides (`asks`) and its cards (`ords`).
+    "ITIL 4 Foundation.chaincards.json": "14d5c3a2bb160725",
 }
 BENCH_60_PINS = {
     "Course 1 - Service Operations.apkg": "a6b7792be841e3c8",
-    "Course 1 - Service Operations.chaincards.json": "a67c5f910d902061",  # format 4
+    "Course 1 - Service Operations.chaincards.json": "5e7f97371a7e456a",  # format 4
     "Course 2 - Business of IT.apkg": "0f16af970b8cf0ce",
-    "Course 2 - Business of IT.chaincards.json": "b7063c8578487c4f",  # format 4
+    "Course 2 - Business of IT.chaincards.json": "a838845db1fa7280",  # format 4
 }
 
 

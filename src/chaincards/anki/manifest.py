@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from chaincards.anki.notetypes import fields_for
+from chaincards.anki.package import card_ords
 from chaincards.cards.card import CardNote
 from chaincards.files import write_text_atomically
 from chaincards.keys import hidden_key, normalise_key
 
 _FORMAT = 4
-_READABLE = (3, 4)  # 4 added `asks`, `own_guid` and the retired entries
+_READABLE = (3, 4)  # 4 added `asks`, `own_guid`, `ords` and the retired entries
 SUFFIX = ".chaincards.json"
 _FRONT_CHARS = 120  # enough to recognise a card in a change list
 
@@ -39,6 +40,7 @@ class Entry:
     ids: tuple[int, ...]  # every note id this GUID has had in a package, oldest first
     mod: int = 0  # the note's modification time in that package (0: an older manifest)
     asks: str = ""  # a cloze's `hidden_key`: what it asks ("" for other shapes)
+    ords: tuple[int, ...] = (0,)  # the cards Anki makes of the note (`card_ords`)
     # The GUID the card's own identity gives, when it carries another one (see carryover).
     own_guid: str = ""
 
@@ -60,36 +62,11 @@ class Entry:
         }
         if self.asks:
             found["asks"] = self.asks
+        if self.ords != (0,):
+            found["ords"] = list(self.ords)
         if self.own_guid:
             found["own_guid"] = self.own_guid
         return found
-
-
-@dataclass
-class Changes:
-    new: list[Entry] = field(default_factory=list)
-    changed: list[Entry] = field(default_factory=list)
-    removed: list[Entry] = field(default_factory=list)
-
-    def removed_search(self) -> str:
-        """The Anki browser search that finds the removed notes."""
-        ids = sorted({i for entry in self.removed for i in entry.ids})
-        return f"nid:{','.join(map(str, ids))}" if ids else ""
-
-    def by_deck(self) -> dict[str, tuple[int, int, int]]:
-        counts: dict[str, list[int]] = {}
-        for slot, entries in enumerate((self.new, self.changed, self.removed)):
-            for entry in entries:
-                counts.setdefault(entry.deck, [0, 0, 0])[slot] += 1
-        return {deck: (n, c, r) for deck, (n, c, r) in sorted(counts.items())}
-
-    def to_json(self) -> dict[str, object]:
-        """The notes, listed: what `--changes` adds to the counts."""
-        return {
-            "new": [e.to_json() for e in self.new],
-            "changed": [e.to_json() for e in self.changed],
-            "removed": [e.to_json() for e in self.removed],
-        }
 
 
 def manifest_path(package: Path) -> Path:
@@ -164,6 +141,7 @@ def entries_for(
             ids=history if note_id in history else (*history, note_id),
             mod=card.mod,
             asks=asks_key(card),
+            ords=card_ords(card),
             own_guid=card.own_guid,
         )
     return entries
@@ -192,26 +170,6 @@ def settle_mods(
                 card = replace(card, mod=mod)
         settled.append(card)
     return settled
-
-
-def compare(
-    previous: dict[str, Entry],
-    current: dict[str, Entry],
-    known: dict[str, Entry],
-    built: Collection[str],
-) -> Changes:
-    """A package's changes: `previous` is its last manifest, `known` every package's (a note
-    that moved in from another package is changed, not new), `built` every GUID of this build
-    (a note that moved out to another package is not removed)."""
-    changes = Changes()
-    for guid, entry in current.items():
-        before = known.get(guid)
-        if before is None:
-            changes.new.append(entry)
-        elif before.hash != entry.hash:
-            changes.changed.append(entry)
-    changes.removed = [entry for guid, entry in previous.items() if guid not in built]
-    return changes
 
 
 @dataclass
@@ -293,7 +251,8 @@ def _entries(items: list[dict[str, Any]]) -> dict[str, Entry]:
         # kinds and shapes: each of those names is held once.
         shared = {key: sys.intern(item[key]) for key in ("deck", "kind", "shape")}
         ids = tuple(int(i) for i in item["ids"])
-        entry = Entry(**{**item, **shared, "ids": ids})
+        ords = tuple(int(i) for i in item.get("ords", (0,)))
+        entry = Entry(**{**item, **shared, "ids": ids, "ords": ords})
         entries[entry.guid] = entry
     return entries
 

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chaincards.anki.manifest import Changes
+from chaincards.anki.changes import Changes
 from chaincards.cards.quality import QualityReport
 from chaincards.diagnostics import Diagnostic
 
