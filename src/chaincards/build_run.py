@@ -33,6 +33,7 @@ class BuildRun:
     verbose: bool = False
     as_json: bool = False
     list_changes: bool = False
+    reset_ids: bool = False  # only the first build of a --watch starts GUIDs afresh
 
     def build(self) -> tuple[BuildResult, float]:
         started = time.perf_counter()
@@ -51,7 +52,9 @@ class BuildRun:
                 progress=progress,
                 diagrams=self.settings["diagrams"],
                 waiting=self._waiting,
+                reset_ids=self.reset_ids,
             )
+        self.reset_ids = False
         return result, time.perf_counter() - started
 
     def _waiting(self) -> None:
@@ -64,7 +67,8 @@ class BuildRun:
             result, seconds = self.build()
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or exc
-            raise UsageError(f"--out {self.out}: cannot write: {reason}") from None
+            where = getattr(exc, "filename", None) or f"--out {self.out}"
+            raise UsageError(f"{where}: cannot write: {reason}") from None
         strict = self.settings["strict"]
         code = exit_code(result.diagnostics, strict=strict)
         # --quiet keeps errors only, unless --strict makes every warning a failure.

@@ -97,6 +97,14 @@ def build(
         bool, typer.Option("--watch", help="Build again whenever a note changes (Ctrl-C stops).")
     ] = False,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Parse every note again.")] = False,
+    reset_ids: Annotated[
+        bool,
+        typer.Option(
+            "--reset-ids",
+            help="Start GUIDs afresh from the notes, without the last build's manifests "
+            "(says how many cards then import as new).",
+        ),
+    ] = False,
     cache_dir: Annotated[
         Path | None,
         typer.Option(
@@ -134,6 +142,7 @@ def build(
         verbose=verbose,
         as_json=as_json,
         list_changes=changes,
+        reset_ids=reset_ids,
     )
     try:
         code = watch_and_build(run, root) if watch else run.once()

@@ -8,7 +8,8 @@ is returned, for the build store to keep (`chaincards.build.memo`).
 from __future__ import annotations
 
 import glob
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,11 +24,10 @@ from chaincards.anki.manifest import (
     manifest_path,
     media_digests,
     package_path,
-    read_manifests,
     retire,
     settle_mods,
-    write_manifest,
 )
+from chaincards.anki.manifest_file import read_manifests, write_manifest
 from chaincards.anki.package import note_ids, package_file_name, write_package
 from chaincards.cards.card import CardNote
 from chaincards.parallel import run_each
@@ -129,10 +129,21 @@ def _write_planned(plan: _PackagePlan) -> tuple[bool, Changes, Written | None]:
         written = False
     else:
         ids = note_ids(cards)
-        written = write_package(cards, plan.path, plan.media_root, ids, plan.generated)
+        with _naming(plan.path):
+            written = write_package(cards, plan.path, plan.media_root, ids, plan.generated)
     entries = entries_for(cards, ids or note_ids(cards), plan.known, hashes)
     retired = retire(plan.previous, plan.built, entries)
-    write_manifest(manifest, plan.path.name, Manifest(entries, retired=retired))
+    with _naming(manifest):
+        write_manifest(manifest, plan.path.name, Manifest(entries, retired=retired))
     package_sha, manifest_sha = file_sha256(plan.path), file_sha256(manifest)
     record = Written(digest, package_sha, manifest_sha) if package_sha and manifest_sha else None
     return written, compare(plan.previous.entries, entries, plan.known, plan.built), record
+
+
+@contextmanager
+def _naming(path: Path) -> Iterator[None]:
+    """A failed write names the file it was writing (not a temporary one beside it)."""
+    try:
+        yield
+    except OSError as exc:
+        raise OSError(exc.errno, exc.strerror or str(exc), str(path)) from None

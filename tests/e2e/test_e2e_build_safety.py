@@ -66,8 +66,9 @@ def test_a_held_lock_makes_the_next_build_wait(tmp_path: Path) -> None:
     assert told == []  # free again: nobody waits
 
 
-def test_a_manifest_that_cannot_be_written_fails_the_build(tmp_path: Path) -> None:
-    """Manifests keep the GUIDs: losing one silently would make the next reworded card new."""
+def test_a_manifest_that_cannot_be_used_fails_the_build(tmp_path: Path) -> None:
+    """Manifests keep the GUIDs: losing one silently would make the next reworded card new.
+    (A manifest that cannot be written: `test_e2e_manifest_state`.)"""
     vault = tmp_path / "notes"
     shutil.copytree(REPO / "notes", vault, ignore=shutil.ignore_patterns(".*"))
     out = tmp_path / "decks"
@@ -81,6 +82,7 @@ def test_a_manifest_that_cannot_be_written_fails_the_build(tmp_path: Path) -> No
         timeout=300,
         check=False,
     )
-    assert done.returncode != 0
+    assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert "cannot write" in done.stderr
+    assert "this manifest cannot be read (Is a directory)" in done.stderr
+    assert not (out / "ITIL 4 Foundation.apkg").exists()  # nothing written

@@ -19,7 +19,7 @@ from ankitools import (
     learner_cards,
     set_review_interval,
 )
-from chaincards.anki.manifest import read_manifest
+from chaincards.anki.manifest_file import read_manifest
 from chaincards.cli import app
 
 SRC = Path(__file__).resolve().parents[2] / "src"

@@ -142,7 +142,7 @@ def test_diagnostics_are_one_line_each_and_sorted(tmp_path: Path) -> None:
         (["build", "vault", "--single", "foo.txt"], "--single"),
         (["build", "vault", "--single", "sub/all.apkg"], "--single"),
         (["build", "vault", "--out", "a_file"], "exists and is not a folder"),
-        (["build", "vault", "--out", "a_file/decks"], "--out"),
+        (["build", "vault", "--out", "a_file/decks"], "a_file/decks/vault.apkg: cannot write"),
         (["inspect", "a_file"], "not an .apkg"),
         (["inspect", "missing.apkg"], "no such file"),
         (["inspect", "plain.zip"], "not an Anki package"),

@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ankitools import fresh_collection, import_package, learner_cards
-from chaincards.anki.manifest import read_manifest
+from chaincards.anki.manifest_file import read_manifest
 from chaincards.cli import app
 
 NOTES = Path(__file__).resolve().parents[2] / "notes"

@@ -203,7 +203,8 @@ def test_failure_inside_the_writer_keeps_the_previous_package(
     _no_traceback(captured.out + captured.err)
     assert len(captured.err.strip().splitlines()) <= 1, captured.err
     if isinstance(exception, OSError):
-        assert captured.err.startswith("Error: --out decks: cannot write: ")
+        # The file it was writing is named, not a temporary one beside it.
+        assert captured.err.startswith("Error: decks/vault.apkg: cannot write: ")
     assert _listing(small_vault) == before
     assert _temp_files(small_vault) == []
     # Nothing was spoiled for the next build.

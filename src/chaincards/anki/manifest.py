@@ -9,21 +9,15 @@ id the note ever had in a package; ids are kept across builds in the manifest).
 from __future__ import annotations
 
 import hashlib
-import json
-import sys
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 from chaincards.anki.notetypes import fields_for
 from chaincards.anki.package import card_ords
 from chaincards.cards.card import CardNote
-from chaincards.files import write_text_atomically
 from chaincards.keys import hidden_key, normalise_key
 
-_FORMAT = 4
-_READABLE = (3, 4)  # 4 added `asks`, `own_guid`, `ords` and the retired entries
 SUFFIX = ".chaincards.json"
 _FRONT_CHARS = 120  # enough to recognise a card in a change list
 
@@ -201,13 +195,6 @@ def retire(
     return kept
 
 
-def read_manifests(folder: Path, skip: Collection[Path] = ()) -> dict[Path, Manifest]:
-    """Every manifest in `folder` but those in `skip`, by path: the previous build of its
-    packages."""
-    found = sorted(folder.glob(f"*{SUFFIX}"))
-    return {path: read_manifest(path) for path in found if path not in skip}
-
-
 def all_retired(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
     """Every package's retired entries, the newest one of a GUID winning."""
     retired: dict[str, Entry] = {}
@@ -229,52 +216,3 @@ def all_entries(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
             if known is None or entry.mod > known.mod:
                 entries[guid] = entry
     return entries
-
-
-def read_manifest(path: Path) -> Manifest:
-    """The previous build's manifest; a missing or unreadable one is empty."""
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-        if document.get("format") not in _READABLE:
-            return Manifest()
-        entries = _entries(document["notes"])
-        retired = _entries(document.get("retired", []))
-        return Manifest(entries, str(document.get("inputs", "")), retired)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return Manifest()
-
-
-def _entries(items: list[dict[str, Any]]) -> dict[str, Entry]:
-    entries = {}
-    for item in items:
-        # A big vault's manifests hold hundreds of thousands of entries naming a few decks,
-        # kinds and shapes: each of those names is held once.
-        shared = {key: sys.intern(item[key]) for key in ("deck", "kind", "shape")}
-        ids = tuple(int(i) for i in item["ids"])
-        ords = tuple(int(i) for i in item.get("ords", (0,)))
-        entry = Entry(**{**item, **shared, "ids": ids, "ords": ords})
-        entries[entry.guid] = entry
-    return entries
-
-
-def _lines(entries: dict[str, Entry], order: Iterable[str]) -> str:
-    return ",\n".join(
-        json.dumps(entries[guid].to_json(), sort_keys=True, ensure_ascii=False) for guid in order
-    )
-
-
-def write_manifest(path: Path, package: str, manifest: Manifest) -> None:
-    # Sorted keys, one note per line: a manifest kept in git shows each change as one line.
-    notes = _lines(manifest.entries, sorted(manifest.entries))
-    name = json.dumps(package, ensure_ascii=False)
-    inputs = json.dumps(manifest.inputs)
-    retired = ""
-    if manifest.retired:  # newest first, as `retire` keeps them
-        retired = f', "retired": [\n{_lines(manifest.retired, manifest.retired)}\n]'
-    text = (
-        f'{{"format": {_FORMAT}, "inputs": {inputs}, "notes": [\n{notes}\n], '
-        f'"package": {name}{retired}}}\n'
-    )
-    # Manifests are state (they keep the GUIDs): written like the packages, synced, and a
-    # failure is the build's failure, never swallowed.
-    write_text_atomically(path, text)

@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from chaincards.anki.manifest_file import ManifestError
 from chaincards.build.full import full_build
 from chaincards.build.memo import VaultRecord, recall_vault
 from chaincards.build.packages import other_files
 from chaincards.build.remake import remake_packages
 from chaincards.build.result import BuildOptions, BuildResult, Clock, PackageSummary
 from chaincards.cards.generate import CARD_KINDS
-from chaincards.diagnostics import Diagnostic, warning
+from chaincards.cards.quality import QualityReport
+from chaincards.diagnostics import Diagnostic, error, warning
 from chaincards.document import SourceNote
 from chaincards.locks import one_build_at_a_time
 from chaincards.memory import collector_paused
@@ -50,16 +52,21 @@ def build_decks(
     progress: Progress | None = None,
     diagrams: bool = False,
     waiting: Callable[[], None] = lambda: None,
+    reset_ids: bool = False,
 ) -> BuildResult:
     """Notes in, packages out (see the module's text). A second build into the same `out`
     waits for the first (`waiting()` is called when it must)."""
     clock = Clock()
     loaded = load_vault(paths, include, skip, exclude)
-    options = BuildOptions(out, default_deck, kinds, single, jobs, diagrams)
+    options = BuildOptions(out, default_deck, kinds, single, jobs, diagrams, reset_ids)
     with one_build_at_a_time(out, waiting):
         store = Store(cache_folder) if cache_folder else None
         try:
             return _build(loaded, options, store, clock, progress)
+        except ManifestError as exc:
+            # Read before anything is written: the output folder is as it was.
+            problem = error(str(exc.path), 1, _manifest_advice(exc))
+            return BuildResult([], [*loaded.diagnostics, problem], QualityReport(), False)
         finally:
             if store is not None:
                 store.close()
@@ -76,6 +83,8 @@ def _build(
     keys = {source.path: entry_key(source) for source in loaded.sources}
     clock.lap("read")
     changed: list[SourceNote] | None = None  # None: more than notes changed since the record
+    if options.reset_ids:
+        record = None  # every package is written anew, from no manifest
     if record is not None and _same_vault(record, options, other_files(loaded), keys):
         changed = [s for s in loaded.sources if keys[s.path] != record.notes[s.path].key]
     if record is not None and changed == [] and _still_there(record):
@@ -102,6 +111,16 @@ def _build(
     clock.lap("write")
     result.seconds = clock.laps
     return result
+
+
+def _manifest_advice(problem: ManifestError) -> str:
+    name = problem.path.name
+    return (
+        f"this manifest {problem.reason}. It keeps the GUIDs that carry the learners' review "
+        f"history: restore it (git checkout -- '{name}', or from a backup) and build again, or "
+        "build with --reset-ids to start the GUIDs afresh from the notes (the build then says "
+        "how many cards import as new notes)"
+    )
 
 
 def _same_vault(

@@ -3,11 +3,14 @@ made, each package screened and written when its cards changed; all of it rememb
 
 from __future__ import annotations
 
+import sqlite3
+import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from chaincards.anki.manifest import read_manifests
+from chaincards.anki.diff import read_notes
+from chaincards.anki.manifest_file import read_manifests
 from chaincards.build import memo
 from chaincards.build.memo import NoteRecord, PackageCards, PackageRecord, VaultRecord
 from chaincards.build.packages import carried, other_files, package_record, summaries
@@ -15,7 +18,7 @@ from chaincards.build.result import BuildOptions, BuildResult, Clock
 from chaincards.cards.card import CardNote
 from chaincards.cards.quality import Dropped
 from chaincards.decks import deck_for
-from chaincards.diagnostics import Diagnostic
+from chaincards.diagnostics import Diagnostic, warning
 from chaincards.model.view import model_view, view_digest, view_lines
 from chaincards.parse.cache import ParseCache
 from chaincards.pipeline import (
@@ -48,7 +51,8 @@ def full_build(
     compilation = compile_parsed(parsed, options.default_deck, options.kinds, options.single)
     if parse_cache is not None:
         parse_cache.save()
-    manifests = read_manifests(options.out)
+    manifests = {} if options.reset_ids else read_manifests(options.out)
+    replaced = _package_guids(options.out) if options.reset_ids else set()
     groups = {name: p.kept for name, p in compilation.packages.items() if p.kept}
     groups = carried(groups, manifests, parsed.vault.index.files)
     generated: dict[str, bytes] = {}
@@ -75,9 +79,34 @@ def full_build(
     )
     if store is not None:
         _remember_full(store, loaded, options, notes, made, reports)
+    if options.reset_ids:
+        diagnostics = [*diagnostics, _reset_report(options.out, reports, replaced)]
     count = len(loaded.sources)
     reparsed = parse_cache.misses if parse_cache else count
     return BuildResult(summaries(reports), diagnostics, quality, False, count, reparsed)
+
+
+def _package_guids(out: Path) -> set[str]:
+    """The GUIDs of the packages in `out`: what learners may have imported."""
+    guids: set[str] = set()
+    for package in sorted(out.glob("*.apkg")):
+        try:
+            guids |= read_notes(package).keys()
+        except (OSError, ValueError, sqlite3.Error, zipfile.BadZipFile):
+            continue  # a package that cannot be read gave learners nothing to keep
+    return guids
+
+
+def _reset_report(out: Path, reports: list[PackageReport], replaced: set[str]) -> Diagnostic:
+    cards = [card for report in reports for card in report.cards]
+    new = sum(1 for card in cards if card.guid not in replaced)
+    return warning(
+        str(out),
+        1,
+        f"--reset-ids: GUIDs started afresh from the notes; {new} of {len(cards)} card(s) "
+        "were not in the packages this build replaced and import as new notes (without "
+        "their review history)",
+    )
 
 
 @dataclass(frozen=True)

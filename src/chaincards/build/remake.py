@@ -7,7 +7,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from chaincards.anki.manifest import manifest_path, read_manifests
+from chaincards.anki.manifest import manifest_path
+from chaincards.anki.manifest_file import read_manifests
 from chaincards.build import memo
 from chaincards.build.memo import PackageCards, VaultRecord
 from chaincards.build.moved import line_maps, moved_cards, moved_dropped, moved_rows

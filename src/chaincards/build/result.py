@@ -45,6 +45,9 @@ class BuildOptions:
     single: str | None
     jobs: int
     diagrams: bool
+    # Start GUIDs afresh from the notes, without the last build's manifests (not part of
+    # `key`: it changes what is read, not what the notes make).
+    reset_ids: bool = False
 
     def key(self) -> str:
         parts = (
