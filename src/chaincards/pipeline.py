@@ -15,6 +15,7 @@ from chaincards.anki.package import top_level_deck
 from chaincards.cards.card import CardNote
 from chaincards.cards.facts import Vault as CardVault
 from chaincards.cards.generate import CARD_KINDS, model_cards
+from chaincards.cards.lists import MAX_LIST_LINES
 from chaincards.cards.quality import Dropped, QualityReport, screen
 from chaincards.cards.written import written_card_notes
 from chaincards.decks import deck_for, valid_deck_or
@@ -201,6 +202,15 @@ def compile_parsed(
         package = packages.setdefault(package_of(card.deck, single), PackageCards({}, []))
         package.model.append(card)
     model_problems = vault_warnings(parsed.notes, parsed.vault, model, deck)
+    model_problems += [
+        warning(
+            path,
+            line,
+            f"list of {count} items: too long to ask as one question (over {MAX_LIST_LINES}); "
+            "none of its items is carded: split it into shorter lists",
+        )
+        for path, line, count in sorted(vault.too_long)
+    ]
     compiled = {name: screen_package(cards, keys) for name, cards in sorted(packages.items())}
     return Compilation(
         parsed,

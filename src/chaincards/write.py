@@ -7,7 +7,6 @@ is returned, for the build store to keep (`chaincards.build.memo`).
 
 from __future__ import annotations
 
-import glob
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -16,6 +15,7 @@ from pathlib import Path
 from chaincards.anki.changes import Changes, compare
 from chaincards.anki.freshness import Written, file_sha256, inputs_digest
 from chaincards.anki.manifest import (
+    SUFFIX,
     Entry,
     Manifest,
     all_entries,
@@ -75,9 +75,6 @@ def write_decks(
     plans: list[_PackagePlan] = []
     for name, group in sorted(groups.items()):
         path = package_path_for(out, name, single)
-        for stale in out.glob(f".{glob.escape(path.name)}.*.tmp"):
-            # Left by a build that was killed while writing; never a finished package.
-            stale.unlink(missing_ok=True)
         previous = manifests.get(manifest_path(path), Manifest())
         made = {m: generated[m] for c in group for m in c.media if generated and m in generated}
         record = last.get(path) if last is not None else None
@@ -95,6 +92,15 @@ def write_decks(
             package = package_path(manifest)
             reports.append(PackageReport(package, False, changes=Changes(removed=gone), stale=True))
     return reports
+
+
+def remove_stale_temp_files(out: Path) -> None:
+    """Temp files of packages and manifests left by a build that was killed while writing
+    (never a finished file). Only one build writes to `out` at a time (`locks`), so every
+    such file is stale."""
+    for pattern in (".*.apkg.*.tmp", f".*{SUFFIX}.*.tmp"):
+        for stale in out.glob(pattern):
+            stale.unlink(missing_ok=True)
 
 
 def package_path_for(out: Path, name: str, single: str | None) -> Path:

@@ -254,17 +254,33 @@ def test_oversized_file_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert [d.format() for d in found] == ["n.md:1: error: file is 11 bytes, over the 20 MiB limit"]
 
 
-def test_unreadable_file_is_an_error(tmp_path: Path) -> None:
+def test_a_folder_in_place_of_a_note_is_skipped_with_a_warning(tmp_path: Path) -> None:
     (tmp_path / "dir.md").mkdir()
     note, found = read_note(tmp_path / "dir.md", tmp_path, "V")
     assert note is None
     (message,) = [d.format() for d in found]
-    assert message.startswith("dir.md:1: error: cannot read file: ")
+    assert message == "dir.md:1: warning: cannot read file: Is a directory; skipped"
 
 
-@pytest.mark.parametrize(("value", "expected"), [("123", 123), (" 5 ", 5), ("", None), ("x", None)])
+def test_a_note_gone_before_it_is_read_is_a_warning(tmp_path: Path) -> None:
+    note, found = read_note(tmp_path / "gone.md", tmp_path, "V")
+    assert note is None
+    (message,) = [d.format() for d in found]
+    assert message == "gone.md:1: warning: file disappeared while the vault was read; skipped"
+
+
+@pytest.mark.parametrize(("value", "expected"), [("123", 123), (" 5 ", 5), ("", None)])
 def test_source_date_epoch(
     monkeypatch: pytest.MonkeyPatch, value: str, expected: int | None
 ) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert source_date_epoch() == expected
+
+
+@pytest.mark.parametrize("value", ["x", "²", "1.5", "-3", "12 34"])
+def test_a_bad_source_date_epoch_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, value: str
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
+    with pytest.raises(UsageError, match=r"SOURCE_DATE_EPOCH=.*not a whole number of seconds"):
+        source_date_epoch()

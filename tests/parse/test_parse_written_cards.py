@@ -196,12 +196,12 @@ def test_missing_image_on_card_warns() -> None:
     (found,) = result.note.cards
     assert found.back == '<p>A chart <span class="cc-embed">gone.png</span></p>'
     assert [d.format() for d in result.diagnostics] == [
-        "n.md:1: warning: image not found in the vault: gone.png"
+        "n.md:1: warning: image not found in the vault, or not readable: gone.png"
     ]
 
 
 def test_missing_image_only_back_names_the_image() -> None:
-    assert "n.md:1: warning: image not found in the vault: gone.png" in messages(
+    assert "n.md:1: warning: image not found in the vault, or not readable: gone.png" in messages(
         "> [!note] card\n> What is shown?\n> ---\n> ![[gone.png]]"
     )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import sqlite3
@@ -276,7 +277,9 @@ def _media_files(
                 continue
             name = package_media_name(vault_path)
             source = media_root / vault_path
-            if name not in files and source.is_file():
+            # Never opened blocking, never half-read: a regular file this process can read
+            # (the parse reported any other picture as missing).
+            if name not in files and source.is_file() and os.access(source, os.R_OK):
                 files[name] = source
     return sorted(files.items())
 

@@ -32,6 +32,7 @@ from chaincards.pipeline import LoadedVault, load_vault
 from chaincards.progress import Progress
 from chaincards.source.vault import DEFAULT_INCLUDE
 from chaincards.store import Store
+from chaincards.write import remove_stale_temp_files
 
 __all__ = ["BuildResult", "PackageSummary", "build_decks"]
 
@@ -60,6 +61,8 @@ def build_decks(
     loaded = load_vault(paths, include, skip, exclude)
     options = BuildOptions(out, default_deck, kinds, single, jobs, diagrams, reset_ids)
     with one_build_at_a_time(out, waiting):
+        if out.is_dir():
+            remove_stale_temp_files(out)
         store = Store(cache_folder) if cache_folder else None
         try:
             return _build(loaded, options, store, clock, progress)

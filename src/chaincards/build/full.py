@@ -13,7 +13,13 @@ from chaincards.anki.diff import read_notes
 from chaincards.anki.manifest_file import read_manifests
 from chaincards.build import memo
 from chaincards.build.memo import NoteRecord, PackageCards, PackageRecord, VaultRecord
-from chaincards.build.packages import carried, other_files, package_record, summaries
+from chaincards.build.packages import (
+    carried,
+    other_files,
+    package_record,
+    summaries,
+    without_clashes,
+)
 from chaincards.build.result import BuildOptions, BuildResult, Clock
 from chaincards.cards.card import CardNote
 from chaincards.cards.quality import Dropped
@@ -54,12 +60,14 @@ def full_build(
     manifests = {} if options.reset_ids else read_manifests(options.out)
     replaced = _package_guids(options.out) if options.reset_ids else set()
     groups = {name: p.kept for name, p in compilation.packages.items() if p.kept}
+    groups, clashes = without_clashes(groups, options.out, options.single)
     groups = carried(groups, manifests, parsed.vault.index.files)
     generated: dict[str, bytes] = {}
     if options.diagrams:
         groups, generated = _with_diagrams(groups, compilation)
     notes = _note_records(loaded, options, keys, compilation) if store is not None else {}
     diagnostics, quality, made = compilation.diagnostics, compilation.quality, _Made.of(compilation)
+    diagnostics = [*diagnostics, *clashes]
     root = parsed.vault.root
     # The parsed notes and the model are not needed past this point: let them go before the
     # packages are written, so writing and remembering reuse their memory.

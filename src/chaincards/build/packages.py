@@ -12,13 +12,14 @@ from chaincards.anki.manifest import Manifest, all_entries, all_retired
 from chaincards.build import memo
 from chaincards.build.memo import PackageRecord
 from chaincards.build.result import PackageSummary
-from chaincards.cards.card import CardNote
+from chaincards.cards.card import CardNote, split_origin
+from chaincards.diagnostics import Diagnostic, error
 from chaincards.pipeline import (
     CompiledPackage,
     LoadedVault,
     deck_counts,
 )
-from chaincards.write import PackageReport
+from chaincards.write import PackageReport, package_path_for
 
 
 def carried(
@@ -35,6 +36,35 @@ def carried(
         carried[name] = flat[at : at + len(groups[name])]
         at += len(groups[name])
     return carried
+
+
+def without_clashes(
+    groups: Mapping[str, list[CardNote]], out: Path, single: str | None
+) -> tuple[dict[str, list[CardNote]], list[Diagnostic]]:
+    """The groups whose package files differ, and an error for each set of top-level decks that
+    would be written to one file (`A:B`, `A/B` and `A_B` all give `A_B.apkg`; so do long names
+    that share their first 200 bytes): none of those is written, rather than one silently
+    overwriting another."""
+    by_file: dict[Path, list[str]] = {}
+    for name in sorted(groups):
+        by_file.setdefault(package_path_for(out, name, single), []).append(name)
+    kept = {name: cards for name, cards in groups.items()}
+    problems: list[Diagnostic] = []
+    for path, names in by_file.items():
+        if len(names) < 2:
+            continue
+        decks = " and ".join(repr(name) for name in names)
+        for name in names:
+            where, line = split_origin(min(card.origin for card in kept.pop(name)))
+            problems.append(
+                error(
+                    where,
+                    line or 1,
+                    f"top-level decks {decks} would both be written to {path.name}; "
+                    "neither is written: rename one of them",
+                )
+            )
+    return kept, problems
 
 
 def package_record(name: str, compiled: CompiledPackage, report: PackageReport) -> PackageRecord:

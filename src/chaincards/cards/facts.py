@@ -38,6 +38,10 @@ class Vault:
         init=False, default_factory=dict, repr=False, compare=False
     )
     _shared: dict[object, Any] = field(init=False, default_factory=dict, repr=False, compare=False)
+    # Lists too long to ask, found while making cards: (path, line, items).
+    too_long: set[tuple[str, int, int]] = field(
+        init=False, default_factory=set, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         own = frozenset(a.home_path for a in self.model.activities if a.own_note)

@@ -17,6 +17,11 @@ from chaincards.cards.questions import Forward
 from chaincards.cards.wording import every_other, party_phrase
 from chaincards.model.types import ALL
 
+# Each card of a list shows every other answer, so a list costs the square of its length and a
+# card with dozens of lines is not one a learner can answer: longer lists make no list cards
+# (the build says so, at the list).
+MAX_LIST_LINES = 30
+
 
 def _head(question: Forward, vault: Vault) -> str:
     subject = strong(question.subject)
@@ -54,13 +59,17 @@ def _lines(question: Forward, vault: Vault) -> list[tuple[str, str, tuple[str, i
     return lines
 
 
-def _masked(sibling: str, hidden: str) -> str:
-    """The sibling with the hidden answer's words shown as `…`."""
+def _masker(hidden: str) -> re.Pattern[str] | None:
+    """What finds the hidden answer's words in a sibling (None: it has no words)."""
     words = [re.escape(w) for w in hidden.split()]
     if not words:
-        return sibling
-    pattern = re.compile(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", re.IGNORECASE)
-    return pattern.sub("…", sibling)
+        return None
+    return re.compile(r"(?<!\w)" + r"\W+".join(words) + r"(?!\w)", re.IGNORECASE)
+
+
+def _masked(sibling: str, masker: re.Pattern[str] | None) -> str:
+    """The sibling with the hidden answer's words shown as `…`."""
+    return masker.sub("…", sibling) if masker is not None else sibling
 
 
 def _ends(question: Forward) -> str:
@@ -74,13 +83,17 @@ def list_cards(question: Forward, vault: Vault) -> list[CardNote]:
     head = _head(question, vault)
     lines = _lines(question, vault)
     places = [place for _, _, place in lines]
+    if len(lines) > MAX_LIST_LINES:
+        vault.too_long.add((*min(places), len(lines)))
+        return []
     cards: list[CardNote] = []
     for answer in question.answers:
         # The line is found by where it is written: two items may read the same.
         index = places.index(answer.places[0]) if answer.places[0] in places else len(places)
+        masker = _masker(answer.text)
         shown = [
-            f"<li>{cloze(1, text) if at == index else cloze_safe(_masked(text, answer.text))}"
-            f"{cloze_safe(_masked(end, answer.text))}</li>"
+            f"<li>{cloze(1, text) if at == index else cloze_safe(_masked(text, masker))}"
+            f"{cloze_safe(_masked(end, masker))}</li>"
             for at, (text, end, _) in enumerate(lines)
         ]
         best, line = vault.best_place(answer.places)

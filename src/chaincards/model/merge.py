@@ -30,29 +30,58 @@ Who = tuple[str, str]
 
 
 def one_fact_once(items: list[Item]) -> tuple[Item, ...]:
-    """The items of one list of one activity, in order, each fact kept once (see above)."""
+    """The items of one list of one activity, in order, each fact kept once (see above).
+
+    Linear in the length of one note's list: an item is compared only with kept items of
+    other notes (looked up by the note that first stated them), and a word-for-word repeat in
+    its own note is found by its words."""
     kept: list[Item] = []
-    by_who: dict[Who, list[int]] = {}  # counterpart → kept items naming it
-    unattributed: list[int] = []  # kept items naming no one
+    by_who: dict[Who, dict[str, list[int]]] = {}  # counterpart → first note → kept items
+    unattributed: dict[str, list[int]] = {}  # first note → kept items naming no one
+    every: dict[str, list[int]] = {}  # first note → kept items
+    repeats: dict[tuple[str, frozenset[str], frozenset[Who]], int] = {}
+    keys: list[list[tuple[str, frozenset[str], frozenset[Who]]]] = []
     for item in items:
-        who = who_of(item)
-        # An item naming no one may state any kept item's fact; one naming someone only the
-        # facts of items naming the same, or no one.
-        near = (
-            range(len(kept))
-            if not who
-            else sorted({*unattributed, *(i for w in who for i in by_who.get(w, ()))})
-        )
-        match = same_fact(item, [(i, kept[i]) for i in near])
+        words, who = content_words(item.artifact or item.text), who_of(item)
+        match = repeats.get((item.path, words, who))
+        if match is None:
+            # An item naming no one may state any kept item's fact; one naming someone only the
+            # facts of items naming the same, or no one.
+            groups = [every] if not who else [unattributed, *(by_who.get(w, {}) for w in who)]
+            near = sorted(
+                {i for g in groups for p, found in g.items() if p != item.path for i in found}
+            )
+            match = same_fact(item, [(i, kept[i]) for i in near])
         if match is not None:
             kept[match] = absorb(kept[match], item)
+            _remember(repeats, keys, match, kept[match])
             continue
         kept.append(item)
+        keys.append([])
+        index = len(kept) - 1
+        _remember(repeats, keys, index, item)
+        every.setdefault(item.path, []).append(index)
         for w in who:
-            by_who.setdefault(w, []).append(len(kept) - 1)
+            by_who.setdefault(w, {}).setdefault(item.path, []).append(index)
         if not who:
-            unattributed.append(len(kept) - 1)
+            unattributed.setdefault(item.path, []).append(index)
     return tuple(kept)
+
+
+def _remember(
+    repeats: dict[tuple[str, frozenset[str], frozenset[Who]], int],
+    keys: list[list[tuple[str, frozenset[str], frozenset[Who]]]],
+    index: int,
+    item: Item,
+) -> None:
+    """Register the kept item's words and counterparts under each note that states it, so a
+    repeat of it in any of those notes is found at once."""
+    for key in keys[index]:
+        repeats.pop(key, None)
+    words, who = content_words(item.artifact or item.text), who_of(item)
+    keys[index] = [(path, words, who) for path in sorted(_paths(item))]
+    for key in keys[index]:
+        repeats.setdefault(key, index)
 
 
 def who_of(item: Item) -> frozenset[Who]:

@@ -260,7 +260,9 @@ class _CardFinder:
     def report_missing_media(self, line: int, *sides: Rendered) -> None:
         for side in sides:
             self.diagnostics.extend(
-                warning(self.path, line, f"image not found in the vault: {missing}")
+                warning(
+                    self.path, line, f"image not found in the vault, or not readable: {missing}"
+                )
                 for missing in side.missing_media
             )
 

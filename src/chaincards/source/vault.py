@@ -8,6 +8,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -71,7 +72,9 @@ class VaultIndex:
     def _inside(self, rel: str) -> bool:
         try:
             real = (self.root / rel).resolve()
-            return real.is_relative_to(self.root.resolve()) and real.is_file()
+            inside = real.is_relative_to(self.root.resolve()) and real.is_file()
+            # A file that cannot be read is as good as none: it can be neither shown nor packed.
+            return inside and os.access(real, os.R_OK)
         except OSError:
             return False
 
@@ -104,9 +107,16 @@ def _matches(name: str, include: tuple[str, ...]) -> bool:
 
 
 def vault_root_for(paths: list[Path]) -> Path:
-    """The vault is the given folder; for files or several paths, their deepest common folder."""
-    folders = [p.resolve() if p.is_dir() else p.resolve().parent for p in paths]
+    """The vault is the given folder; for files or several paths, their deepest common folder.
+    A named file counts by the folder that holds it, never by where a symlink points."""
+    folders = [p.resolve() if p.is_dir() else _absolute(p).parent for p in paths]
     return Path(os.path.commonpath([str(f) for f in folders]))
+
+
+def _absolute(path: Path) -> Path:
+    """The path made absolute with its folders resolved but not the file itself (a symlink
+    stays the link)."""
+    return path.absolute().parent.resolve() / path.name
 
 
 def discover(
@@ -127,7 +137,7 @@ def discover(
     index = VaultIndex(root)
     diagnostics: list[Diagnostic] = []
     skip_resolved = {s.resolve() for s in skip}
-    for rel in _walk(root, skip_resolved):
+    for rel in _walk(root, skip_resolved, diagnostics, root):
         if not _encodable(rel):
             continue  # reported below when it is a note; never linkable or packable
         try:
@@ -137,12 +147,18 @@ def discover(
         index.add(rel, mtime)
     notes: dict[str, Path] = {}
     for path in paths:
-        resolved = path.resolve()
-        if resolved.is_file():
+        if not path.is_dir():
             # A file named on the command line is read whatever its extension.
-            notes[resolved.relative_to(root).as_posix()] = resolved
+            named = _absolute(path)
+            vault_rel = named.relative_to(root).as_posix()
+            problem = _not_a_note(named, root)
+            if problem:
+                diagnostics.append(warning(vault_rel, 1, problem))
+            else:
+                notes[vault_rel] = named
             continue
-        for rel in _walk(resolved, skip_resolved):
+        resolved = path.resolve()
+        for rel in _walk(resolved, skip_resolved, diagnostics, root):
             full = resolved / rel
             vault_rel = full.relative_to(root).as_posix()
             if not _matches(PurePosixPath(rel).name, include) or _matches(vault_rel, exclude):
@@ -151,10 +167,9 @@ def discover(
                 shown = vault_rel.encode("utf-8", "backslashreplace").decode("ascii", "replace")
                 diagnostics.append(warning(shown, 1, "file name is not valid UTF-8; skipped"))
                 continue
-            if full.is_symlink() and not full.resolve().is_relative_to(root):
-                diagnostics.append(
-                    warning(vault_rel, 1, "symlink points outside the vault; skipped")
-                )
+            problem = _not_a_note(full, root)
+            if problem:
+                diagnostics.append(warning(vault_rel, 1, problem))
                 continue
             notes[vault_rel] = full
     ordered = [notes[k] for k in sorted(notes)]
@@ -169,13 +184,40 @@ def _encodable(name: str) -> bool:
     return True
 
 
-def _walk(top: Path, skip: set[Path]) -> list[str]:
+def _not_a_note(path: Path, root: Path) -> str:
+    """Why a file found or named is not read as a note ("" when it is one): a symlink to
+    outside the vault, or no regular file (a FIFO would block the build forever)."""
+    try:
+        if path.is_symlink() and not path.resolve().is_relative_to(root.resolve()):
+            return "symlink points outside the vault; skipped"
+        if not stat.S_ISREG(path.stat().st_mode):
+            return "not a regular file (a folder, FIFO, device or socket); skipped"
+    except OSError as exc:
+        return f"cannot read file: {exc.strerror or exc}; skipped"
+    return ""
+
+
+def _walk(
+    top: Path, skip: set[Path], diagnostics: list[Diagnostic] | None = None, root: Path = Path()
+) -> list[str]:
     """Files under `top`, relative to it, minus hidden folders, the output folder and folder links.
 
     Folder symlinks are never followed: that rules out loops and folders outside the vault.
+    A folder that cannot be read is reported in `diagnostics` (relative to `root`): its notes
+    are not silently missing.
     """
+
+    def unreadable(problem: OSError) -> None:
+        if diagnostics is not None and problem.filename:
+            where = Path(problem.filename).resolve()
+            shown = where.relative_to(root.resolve()).as_posix() if root.parts else str(where)
+            reason = problem.strerror or problem
+            message = f"cannot read folder: {reason}; its notes are skipped"
+            if warning(shown, 1, message) not in diagnostics:
+                diagnostics.append(warning(shown, 1, message))
+
     found: list[str] = []
-    for folder, dirs, files in os.walk(top, followlinks=False):
+    for folder, dirs, files in os.walk(top, followlinks=False, onerror=unreadable):
         current = Path(folder)
         dirs[:] = sorted(
             d for d in dirs if not d.startswith(".") and (current / d).resolve() not in skip
@@ -200,12 +242,20 @@ def read_note(
     """
     rel = path.relative_to(root).as_posix()
     try:
-        stat = path.stat()
-        if stat.st_size > MAX_NOTE_BYTES:
-            return None, [error(rel, 1, f"file is {stat.st_size} bytes, over the 20 MiB limit")]
-        data = path.read_bytes()
+        # Non-blocking: a FIFO put in place of the note since it was found must not hang.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            status = os.fstat(handle.fileno())
+            if not stat.S_ISREG(status.st_mode):
+                return None, [warning(rel, 1, "not a regular file any more; skipped")]
+            if status.st_size > MAX_NOTE_BYTES:
+                size = status.st_size
+                return None, [error(rel, 1, f"file is {size} bytes, over the 20 MiB limit")]
+            data = handle.read()
+    except FileNotFoundError:
+        return None, [warning(rel, 1, "file disappeared while the vault was read; skipped")]
     except OSError as exc:
-        return None, [error(rel, 1, f"cannot read file: {exc.strerror or exc}")]
+        return None, [warning(rel, 1, f"cannot read file: {exc.strerror or exc}; skipped")]
     if b"\x00" in data:
         line = _line_of(data, data.index(b"\x00"))
         return None, [error(rel, line, "binary file (NUL byte), not a Markdown note")]
@@ -224,7 +274,7 @@ def read_note(
         line = text.count("\n", 0, first.start()) + 1 if first else 1
         problems.append(warning(rel, line, "control characters removed"))
         text = _CONTROL.sub("", text)
-    mtime = int(stat.st_mtime) if committed is None else committed
+    mtime = int(status.st_mtime) if committed is None else committed
     if epoch is not None:
         mtime = min(mtime, epoch)
     folder = PurePosixPath(rel).parent
@@ -239,5 +289,11 @@ def _line_of(data: bytes, position: int) -> int:
 
 
 def source_date_epoch() -> int | None:
+    """`SOURCE_DATE_EPOCH` (reproducible builds: no card newer than it); a value that is not a
+    whole number of seconds is a usage error, never ignored."""
     value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
-    return int(value) if value.isdigit() else None
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit()):
+        raise UsageError(f"SOURCE_DATE_EPOCH={value!r}: not a whole number of seconds")
+    return int(value)
