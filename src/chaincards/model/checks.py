@@ -13,7 +13,8 @@
 - activities with no purpose;
 - an item that names a group instead of steps (`from other design steps`, `for the relevant
   teams`): only `all`/`every`/`each` means every step, so no flow is read from it;
-- a stated sequence left out because a step names no activity.
+- a stated sequence left out because a step names no activity;
+- two notes titled with the same activity's name (two course folders each with a `Plan` note).
 """
 
 from __future__ import annotations
@@ -42,8 +43,32 @@ def check_model(
         *_no_purpose(model.activities),
         *_unnamed_groups(model),
         *_left_out_sequences(model),
+        *_one_name_two_notes(model.activities, notes),
     ]
     return sorted(dict.fromkeys(diagnostics))
+
+
+def _one_name_two_notes(
+    activities: Sequence[Activity], notes: Sequence[ParsedNote]
+) -> list[Diagnostic]:
+    """Two notes titled with one activity's name (`Course A/Plan.md`, `Course B/Plan.md`):
+    they are read as one activity, with one purpose, which may not be what was meant."""
+    titles = {note.path: note.title.casefold() for note in notes}
+    found: list[Diagnostic] = []
+    for activity in activities:
+        names = {activity.name.casefold(), *(a.casefold() for a in activity.aliases)}
+        own = {s.path: s for s in reversed(activity.sources) if titles.get(s.path) in names}
+        paths = sorted(own)
+        for path in paths[1:]:
+            source = own[path]
+            message = (
+                f"{paths[0]} is also the {activity.kind or 'activity'} '{activity.name}': the "
+                "two notes are read "
+                "as one, with one purpose and their lists merged; rename one (or its title) if "
+                "they are different"
+            )
+            found.append(warning(source.path, source.line, message))
+    return found
 
 
 def _items(activity: Activity) -> Iterable[Item]:
