@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import time
+from dataclasses import replace
 from pathlib import Path
 
+import genanki
 import pytest
+from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
+from anki.import_export_pb2 import IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER
 
 from ankitools import (
     card_note,
@@ -14,12 +19,16 @@ from ankitools import (
     media_files,
     only,
 )
+from chaincards.anki import package as package_module
 from chaincards.anki.notetypes import (
     BASIC_NAME,
     CLOZE_NAME,
+    FRONT_BACK_FIELDS,
     REVERSE_NAME,
+    TEMPLATES_REVISED,
     fields_for,
     notetype_for,
+    part_id,
     stylesheet,
 )
 from chaincards.anki.package import write_package
@@ -52,6 +61,10 @@ def test_notetypes_keep_their_ids_names_and_fields() -> None:
     for model in (basic, reverse, cloze):
         for template in model.templates:
             assert "<script" not in (template["qfmt"] + template["afmt"]).lower()
+    # Field and template ids are fixed too (Anki merges notetypes by them), each its own.
+    assert basic.fields[0]["id"] == 8884960602854100134
+    parts = [p["id"] for m in (basic, reverse, cloze) for p in (*m.fields, *m.templates)]
+    assert len(set(parts)) == len(parts) and all(0 < i < (1 << 63) for i in parts)
 
 
 def test_unknown_shape_is_refused() -> None:
@@ -164,3 +177,51 @@ def test_media_reach_the_collection_under_their_package_name(tmp_path: Path) -> 
         assert (Path(col.media.dir()) / name).read_bytes() == picture
         [shown] = learner_cards(col)
     assert f"[img {name}]" in shown["question"]
+
+
+def test_a_field_added_later_merges_into_the_learners_notetype_keeping_history(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Fields and templates carry fixed ids: a later chaincards that adds a field merges it in
+    with Anki's "merge notetypes" option, and the notes update in place with their history."""
+    cards = [card_note("g1"), card_note("g2")]
+    first, later = tmp_path / "v1" / "deck.apkg", tmp_path / "v2" / "deck.apkg"
+    assert write_package(cards, first, tmp_path)
+    with fresh_collection(tmp_path / "anki") as col:
+        assert import_package(col, first).new == 2
+        studied = {c["card_id"]: days for days, c in enumerate(learner_cards(col), start=5)}
+        for card_id, days in studied.items():
+            col.sched.set_due_date([card_id], f"{days}!")
+        before = col.models.by_name(BASIC_NAME)
+        assert before is not None
+        ids_before = [field["id"] for field in before["flds"]]
+
+        def with_hint(shape: str) -> genanki.Model:
+            model = notetype_for(shape)
+            model.fields.append({"name": "Hint", "id": part_id(model.name, "field", "Hint")})
+            return model
+
+        monkeypatch.setattr(package_module, "notetype_for", with_hint)
+        monkeypatch.setattr(package_module, "fields_for", lambda c: [*fields_for(c), "a hint"])
+        monkeypatch.setattr(package_module, "TEMPLATES_REVISED", TEMPLATES_REVISED + 86_400)
+        # Merging the notetype rewrites the learner's notes, which makes them newer than any
+        # package made before it; these notes were edited after that.
+        newer = [replace(card, mod=int(time.time()) + 86_400) for card in cards]
+        assert write_package(newer, later, tmp_path)
+        options = ImportAnkiPackageOptions(
+            update_notes=IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+            update_notetypes=IMPORT_ANKI_PACKAGE_UPDATE_CONDITION_IF_NEWER,
+            merge_notetypes=True,
+        )
+        request = ImportAnkiPackageRequest(package_path=str(later), options=options)
+        log = col.import_anki_package(request).log
+        assert (len(log.new), len(log.updated), len(log.conflicting)) == (0, 2, 0)
+        col.models._clear_cache()  # the import changed it behind the Python side's cache
+        after = col.models.by_name(BASIC_NAME)
+        assert after is not None and after["id"] == before["id"]
+        assert [f["name"] for f in after["flds"]] == [*FRONT_BACK_FIELDS, "Hint"]
+        assert [field["id"] for field in after["flds"]][:4] == ids_before
+        for card in learner_cards(col):
+            assert card["fields"]["Hint"] == "a hint"
+            assert card["fields"]["Front"] == f"Question {card['guid']}"
+            assert card["ivl"] == studied[card["card_id"]]

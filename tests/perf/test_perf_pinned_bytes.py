@@ -25,15 +25,15 @@ REPO = Path(__file__).resolve().parents[2]
 FIXED = 1_700_000_000
 
 SAMPLE_PINS = {
-    "ITIL 4 Foundation.apkg": "24210c053f17a230",
+    "ITIL 4 Foundation.apkg": "08a74202d071d027",  # issue 20: field and template ids
     # Issue 20: a card's manifest hash covers the picture it shows (one entry changed);
     # manifest format 4 keeps what each cloze hides (`asks`) and its cards (`ords`).
     "ITIL 4 Foundation.chaincards.json": "14d5c3a2bb160725",
 }
 BENCH_60_PINS = {
-    "Course 1 - Service Operations.apkg": "a6b7792be841e3c8",
+    "Course 1 - Service Operations.apkg": "08a7cd97d224dd42",  # notetype ids
     "Course 1 - Service Operations.chaincards.json": "5e7f97371a7e456a",  # format 4
-    "Course 2 - Business of IT.apkg": "0f16af970b8cf0ce",
+    "Course 2 - Business of IT.apkg": "fb8e9c8f1ba6844e",  # notetype ids
     "Course 2 - Business of IT.chaincards.json": "a838845db1fa7280",  # format 4
 }
 

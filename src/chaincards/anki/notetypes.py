@@ -2,7 +2,9 @@
 
 Anki matches an imported notetype by id and only updates it while its field and template names
 stay the same; renaming or reordering anything here would make Anki add a second notetype and
-list every note as "conflicting". Treat names, fields and template names as frozen.
+list every note as "conflicting". Treat names, fields and template names as frozen. Fields and
+templates carry fixed ids too, by which Anki's "merge notetypes" import option matches them: a
+field added later (at the end, with its own id) merges into the learner's notetype.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ CLOZE_FIELDS = ("Text", "Extra", "Context", "Source")
 # Anki only replaces a notetype it already has when the package's copy is newer, so the
 # templates' own modification time has to move forward whenever they or the CSS change.
 # Bump this to the current time (seconds since the epoch) with every such edit.
-TEMPLATES_REVISED = 1_795_737_600  # 2026-11-27T00:00:00Z: diagram style
+TEMPLATES_REVISED = 1_796_515_200  # 2026-12-06T00:00:00Z: fixed field and template ids
 
 
 def stable_id(kind: str, name: str) -> int:
@@ -83,14 +85,27 @@ def stylesheet() -> str:
     return resources.files("chaincards.anki").joinpath("style.css").read_text(encoding="utf-8")
 
 
-def _fields(names: tuple[str, ...]) -> list[dict[str, object]]:
-    return [{"name": name} for name in names]
+def part_id(notetype: str, kind: str, name: str) -> int:
+    """A field's or template's id: fixed by the notetype's and its own name. Anki matches
+    fields and templates by id when it merges an imported notetype into the learner's, so a
+    field added in a later version merges in and the others keep their place and content."""
+    digest = hashlib.sha256(f"chaincards\x1f{notetype}\x1f{kind}\x1f{name}".encode()).digest()
+    return (int.from_bytes(digest[:8], "big") >> 1) or 1  # a positive signed 64-bit number
+
+
+def _fields(notetype: str, names: tuple[str, ...]) -> list[dict[str, object]]:
+    return [{"name": name, "id": part_id(notetype, "field", name)} for name in names]
+
+
+def _with_ids(notetype: str, templates: list[dict[str, object]]) -> list[dict[str, object]]:
+    return [{**t, "id": part_id(notetype, "template", str(t["name"]))} for t in templates]
 
 
 def notetype_for(shape: CardShape | str) -> genanki.Model:
     """A fresh Model for "basic", "reverse" or "cloze" (fresh because genanki mutates it)."""
     if shape == "basic":
         name, model_type, fields = BASIC_NAME, genanki.Model.FRONT_BACK, FRONT_BACK_FIELDS
+        templates: list[dict[str, object]]
         templates = [{"name": "Card 1", "qfmt": _question("Front"), "afmt": _answer("Back")}]
     elif shape == "reverse":
         name, model_type, fields = REVERSE_NAME, genanki.Model.FRONT_BACK, FRONT_BACK_FIELDS
@@ -106,8 +121,8 @@ def notetype_for(shape: CardShape | str) -> genanki.Model:
     return genanki.Model(
         model_id=stable_id("notetype", name),
         name=name,
-        fields=_fields(fields),
-        templates=templates,
+        fields=_fields(name, fields),
+        templates=_with_ids(name, templates),
         css=stylesheet(),
         model_type=model_type,
     )
