@@ -68,6 +68,21 @@ def _asked(card: dict[str, Any]) -> tuple[str, str]:
     return ("back", fields["Back"])
 
 
+def _studied_then_reworded(
+    col: Collection, vault: Path, out: Path
+) -> tuple[dict[int, int], dict[str, Any]]:
+    """Build, import and study every card, then reword the ribosome card, build and import:
+    the intervals studied, and the ribosome card as first imported."""
+    build(vault, out)
+    import_all(col, out)
+    studied = _study(col)
+    first = card_with(learner_cards(col), "What does the ribosome make?")
+    edit(vault / "Cells.md", "What does the ribosome make?", "What does a ribosome make?", T0 + 60)
+    build(vault, out)
+    assert import_all(col, out) == (0, 1)
+    return studied, first
+
+
 def _vault(tmp_path: Path, **notes: str) -> Path:
     vault = tmp_path / "vault"
     for name, text in notes.items():
@@ -143,14 +158,8 @@ def test_reworded_deleted_and_restored_card_keeps_its_history(
 ) -> None:
     vault = _vault(tmp_path, Cells=_note("Cells", *CELLS))
     note, out = vault / "Cells.md", tmp_path / "out"
-    build(vault, out)
     with fresh_collection(tmp_path / "anki") as col:
-        import_all(col, out)
-        studied = _study(col)
-        first = card_with(learner_cards(col), "What does the ribosome make?")
-        edit(note, "What does the ribosome make?", "What does a ribosome make?", T0 + 60)
-        build(vault, out)
-        assert import_all(col, out) == (0, 1)
+        studied, first = _studied_then_reworded(col, vault, out)
         write(note, _note("Cells", CELLS[0], CELLS[1], CELLS[3]), T0 + 120)
         build(vault, out)
         assert import_all(col, out) == (0, 1)  # the card below moved up: its Source changed
@@ -167,14 +176,8 @@ def test_reworded_deleted_and_restored_card_keeps_its_history(
 def test_an_old_wording_used_again_for_a_new_card_takes_no_history(tmp_path: Path) -> None:
     vault = _vault(tmp_path, Cells=_note("Cells", *CELLS))
     note, out = vault / "Cells.md", tmp_path / "out"
-    build(vault, out)
     with fresh_collection(tmp_path / "anki") as col:
-        import_all(col, out)
-        studied = _study(col)
-        first = card_with(learner_cards(col), "What does the ribosome make?")
-        edit(note, "What does the ribosome make?", "What does a ribosome make?", T0 + 60)
-        build(vault, out)
-        assert import_all(col, out) == (0, 1)
+        studied, first = _studied_then_reworded(col, vault, out)
         # A new card with the first wording, asking something else.
         text = note.read_text(encoding="utf-8") + _card("What does the ribosome make?", "RNA?")
         write(note, text, T0 + 120)

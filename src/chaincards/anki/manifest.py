@@ -197,22 +197,20 @@ def retire(
 
 def all_retired(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
     """Every package's retired entries, the newest one of a GUID winning."""
-    retired: dict[str, Entry] = {}
-    for manifest in manifests.values():
-        for guid, entry in manifest.retired.items():
-            known = retired.get(guid)
-            if known is None or entry.mod > known.mod:
-                retired[guid] = entry
-    return retired
+    return _newest(manifest.retired for manifest in manifests.values())
 
 
 def all_entries(manifests: dict[Path, Manifest]) -> dict[str, Entry]:
     """Every note of the previous build, whichever package it was in. A note that moved to
     another package is also in the manifest left beside the old one: the newest entry wins."""
-    entries: dict[str, Entry] = {}
-    for manifest in manifests.values():
-        for guid, entry in manifest.entries.items():
-            known = entries.get(guid)
+    return _newest(manifest.entries for manifest in manifests.values())
+
+
+def _newest(groups: Iterable[dict[str, Entry]]) -> dict[str, Entry]:
+    found: dict[str, Entry] = {}
+    for entries in groups:
+        for guid, entry in entries.items():
+            known = found.get(guid)
             if known is None or entry.mod > known.mod:
-                entries[guid] = entry
-    return entries
+                found[guid] = entry
+    return found
