@@ -10,6 +10,7 @@ import os
 import re
 import stat
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -20,6 +21,8 @@ from chaincards.document import SourceNote
 DEFAULT_INCLUDE = ("*.md",)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MAX_NOTE_BYTES = 20 * 1024 * 1024
+# Files that may well be notes under another name (suggested when no `*.md` matched).
+_TEXT_SUFFIXES = (".md", ".markdown", ".mdown", ".txt", ".text", ".mdx")
 
 
 class UsageError(Exception):
@@ -173,7 +176,32 @@ def discover(
                 continue
             notes[vault_rel] = full
     ordered = [notes[k] for k in sorted(notes)]
+    if not ordered and not diagnostics:
+        diagnostics.append(_nothing_found(paths, index, include, exclude))
     return Vault(root, root.name, ordered, index, diagnostics)
+
+
+def _nothing_found(
+    paths: list[Path], index: VaultIndex, include: tuple[str, ...], exclude: tuple[str, ...]
+) -> Diagnostic:
+    """No note matched: an error (a build of nothing is never a success), saying what is there
+    instead, so a wrong `--include` or folder is seen at once."""
+    where = " ".join(str(path) for path in paths)
+    wanted = " ".join(f"--include '{pattern}'" for pattern in include)
+    matching = [f for f in index.files if _matches(PurePosixPath(f).name, include)]
+    if matching and exclude:
+        found = f"{len(matching)} matching file(s), every one left out by --exclude"
+    else:
+        suffixes = Counter(PurePosixPath(f).suffix.lower() or "(no extension)" for f in index.files)
+        common = suffixes.most_common(3)
+        if not common:
+            found = "no file at all (hidden files and folders are skipped)"
+        else:
+            found = ", ".join(f"{count} {suffix} file(s)" for suffix, count in common)
+            text = [suffix for suffix, _ in common if suffix in _TEXT_SUFFIXES]
+            if text:
+                found += f": try --include '*{text[0]}'"
+    return error(where, 1, f"no note matches {wanted} here; found {found}")
 
 
 def _encodable(name: str) -> bool:
