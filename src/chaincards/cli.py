@@ -55,8 +55,10 @@ app = typer.Typer(
     # Plain click errors: one `Error: …` line a shell user or CI log can read, no boxes.
     rich_markup_mode=None,
     no_args_is_help=True,
-    add_completion=False,
+    # `--install-completion` / `--show-completion` for bash, zsh, fish and PowerShell.
+    add_completion=True,
     pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
 
@@ -70,7 +72,7 @@ def _version(value: bool) -> None:
 def main_options(
     version: Annotated[
         bool | None,
-        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+        typer.Option("--version", "-V", callback=_version, is_eager=True, help="Show the version."),
     ] = None,
 ) -> None:
     """chaincards: Obsidian notes in, Anki decks out."""
@@ -108,12 +110,16 @@ def build(
     cache_dir: Annotated[
         Path | None,
         typer.Option(
-            "--cache-dir", help="Where parsed notes are cached [default: VAULT/.chaincards-cache]."
+            "--cache-dir",
+            metavar="DIR",
+            help="Where parsed notes are cached [default: VAULT/.chaincards-cache].",
         ),
     ] = None,
     jobs: Annotated[
         int | None,
-        typer.Option("--jobs", "-j", min=1, help="Processes for parsing (default: all cores)."),
+        typer.Option(
+            "--jobs", "-j", min=1, metavar="N", help="Processes for parsing (default: all cores)."
+        ),
     ] = None,
 ) -> None:
     """Compile notes into .apkg decks (one per top-level deck)."""
@@ -232,12 +238,16 @@ def check(
 
 @app.command()
 def inspect(
-    package: Annotated[Path, typer.Argument(help="An .apkg file.")],
-    samples: Annotated[int, typer.Option("--samples", min=0, help="Cards to show.")] = 3,
+    package: Annotated[Path, typer.Argument(help="An .apkg file.", metavar="PACKAGE")],
+    samples: Annotated[
+        int, typer.Option("--samples", min=0, metavar="N", help="Cards to show.")
+    ] = 3,
     diff: Annotated[
         Path | None,
         typer.Option(
-            "--diff", help="An older .apkg: list notes added, changed and removed since it."
+            "--diff",
+            metavar="OLD.apkg",
+            help="An older .apkg: list notes added, changed and removed since it.",
         ),
     ] = None,
     as_json: JsonOpt = False,

@@ -18,7 +18,9 @@ from chaincards.source.vault import UsageError, vault_root_for
 
 PathsArg = Annotated[
     list[Path] | None,
-    typer.Argument(help="Note folders or files (default: notes/).", show_default=False),
+    typer.Argument(
+        help="Note folders or files (default: notes/).", show_default=False, metavar="PATH..."
+    ),
 ]
 
 
@@ -37,29 +39,45 @@ def usage_error(message: str) -> typer.Exit:
 
 IncludeOpt = Annotated[
     list[str] | None,
-    typer.Option("--include", help="Glob of note file names to read (repeatable; default *.md)."),
+    typer.Option(
+        "--include",
+        metavar="GLOB",
+        help="Glob of note file names to read (repeatable; default *.md).",
+    ),
 ]
 ExcludeOpt = Annotated[
     list[str] | None,
-    typer.Option("--exclude", help="Glob of vault paths to leave out, e.g. 'Templates/*'."),
+    typer.Option(
+        "--exclude", metavar="GLOB", help="Glob of vault paths to leave out, e.g. 'Templates/*'."
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="One JSON document on stdout.")]
 StrictOpt = Annotated[
     bool | None, typer.Option("--strict/--no-strict", help="Warnings fail (exit 1).")
 ]
 OutOpt = Annotated[
-    str | None, typer.Option("--out", "-o", help="Folder for the .apkg files [default: decks].")
+    str | None,
+    typer.Option("--out", "-o", metavar="DIR", help="Folder for the .apkg files [default: decks]."),
 ]
 SingleOpt = Annotated[
-    str | None, typer.Option("--single", help="Write every deck into this one .apkg file.")
+    str | None,
+    typer.Option(
+        "--single", metavar="FILE.apkg", help="Write every deck into this one .apkg file."
+    ),
 ]
 DefaultDeckOpt = Annotated[
     str | None,
-    typer.Option("--default-deck", help="Deck for notes with no cards-deck and no folder."),
+    typer.Option(
+        "--default-deck", metavar="DECK", help="Deck for notes with no cards-deck and no folder."
+    ),
 ]
 CardsOpt = Annotated[
     str | None,
-    typer.Option("--cards", help=f"Card kinds to make, comma-separated: {','.join(CARD_KINDS)}."),
+    typer.Option(
+        "--cards",
+        metavar="KINDS",
+        help=f"Card kinds to make, comma-separated: {','.join(CARD_KINDS)}.",
+    ),
 ]
 DiagramsOpt = Annotated[
     bool | None,

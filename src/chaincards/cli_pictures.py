@@ -42,17 +42,22 @@ def graph(
     format_: Annotated[
         Format | None,
         typer.Option(
-            "--format", "-f", help="mermaid, dot or svg [default: from -o's suffix, else mermaid]."
+            "--format",
+            "-f",
+            metavar="FORMAT",
+            help="mermaid, dot or svg [default: from -o's suffix, else mermaid].",
         ),
     ] = None,
     activity: Annotated[
-        str | None, typer.Option("--activity", help="Highlight this activity and its flows.")
+        str | None,
+        typer.Option("--activity", metavar="NAME", help="Highlight this activity and its flows."),
     ] = None,
     parties: Annotated[
         bool, typer.Option("--parties", help="Also the outside parties (customers, suppliers…).")
     ] = False,
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option("--out", "-o", metavar="FILE", help="Write to this file instead of stdout."),
     ] = None,
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
@@ -92,7 +97,10 @@ def graph(
 def preview(
     paths: PathsArg = None,
     out: Annotated[
-        Path, typer.Option("--out", "-o", help="Folder for the site (replaced if a preview).")
+        Path,
+        typer.Option(
+            "--out", "-o", metavar="DIR", help="Folder for the site (replaced if a preview)."
+        ),
     ] = Path("site"),
     include: IncludeOpt = None,
     exclude: ExcludeOpt = None,
