@@ -172,10 +172,22 @@ def test_pdf_embed_with_page_and_rect_is_text_not_media() -> None:
     assert "media" not in env and "missing_media" not in env
 
 
-def test_video_embed_is_text() -> None:
-    out, env = render("![[clip.mp4]]", resolve_file=resolve)
-    assert out == '<p><span class="cc-embed">clip.mp4</span></p>\n'
-    assert "missing_media" not in env
+def test_video_and_audio_embeds_play_as_sound() -> None:
+    """Issue 21: `![[clip.mp4]]` and `![[bird.mp3]]` are packed and played by Anki."""
+    files = {"clip.mp4": "media/clip.mp4", "bird.mp3": "bird.mp3"}
+    for name, path in files.items():
+        out, env = render(f"![[{name}]]", resolve_file=lambda target, _note: files.get(target))
+        assert out == f"<p>[sound:{package_media_name(path)}]</p>\n"
+        assert env["media"] == [path]
+
+
+def test_a_missing_video_is_reported_and_a_pdf_is_not_shown() -> None:
+    out, env = render("![[gone.mp4]]", resolve_file=resolve)
+    assert out == '<p><span class="cc-embed">gone.mp4</span></p>\n'
+    assert env["missing_media"] == ["gone.mp4"]
+    out, env = render("![[Book.pdf]]", resolve_file=lambda target, _note: "Book.pdf")
+    assert out == '<p><span class="cc-embed">Book.pdf</span></p>\n'
+    assert env["unshown_media"] == ["Book.pdf"]
 
 
 # -- markdown images -----------------------------------------------------------------------------

@@ -36,7 +36,7 @@ _WORD = re.compile(r"[^\W_]+")
 _KIND_STEMS = frozenset(stem(w) for w in KIND_WORDS | KIND_PLURALS)
 MAX_ANSWERS = 3
 MAX_ANSWER_WORDS = 20
-WRITTEN_KINDS = frozenset({"callout", "tag", "inline", "spaced"})
+WRITTEN_KINDS = frozenset({"callout", "tag", "inline", "spaced", "fenced"})
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ def _render_title_tokens(
     # A title is never a cloze; media it embeds still belong to the card.
     title_env = {**env, "cloze": False}
     html: str = renderer.renderInline(title_tokens, options, title_env)
-    for key in ("media", "missing_media"):
+    for key in ("media", "missing_media", "unshown_media"):
         if key in title_env:
             env[key] = title_env[key]
     return html
@@ -103,7 +103,7 @@ def title_renderer(renderer: Any, title: str, options: OptionsDict, env: EnvType
         return escapeHtml(title)
     title_env = {**env, "cloze": False}
     html: str = md.renderInline(title, title_env)
-    for key in ("media", "missing_media"):
+    for key in ("media", "missing_media", "unshown_media"):
         if key in title_env:
             env[key] = title_env[key]
     return html

@@ -21,6 +21,13 @@ from chaincards.document import Link
 from chaincards.media import package_media_name
 
 IMAGE_SUFFIXES = frozenset({".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp", ".bmp", ".avif"})
+# Anki plays both through `[sound:…]` (video in its own player window or inline on phones).
+SOUND_SUFFIXES = frozenset(
+    {".mp3", ".wav", ".m4a", ".ogg", ".oga", ".flac", ".aac", ".opus", ".3gp"}
+    | {".mp4", ".webm", ".mov", ".mkv", ".ogv", ".m4v"}
+)
+# Files a card cannot show: the embed becomes the file's name, and the build says so.
+UNSHOWN_SUFFIXES = frozenset({".pdf"})
 _MAX_LINK_LENGTH = 1000
 
 
@@ -75,12 +82,24 @@ def render_wikilink(
             width = f' width="{int(caption)}"' if caption.strip().isdigit() else ""
             alt = escape(link.target)
             return f'<img src="{escape(package_media_name(resolved))}" alt="{alt}"{width}>'
-        if _suffix(link.target) in IMAGE_SUFFIXES or _points_outside(link.target):
+        if resolved is not None and _suffix(resolved) in SOUND_SUFFIXES:
+            return _sound(env, resolved)
+        if resolved is not None and _suffix(resolved) in UNSHOWN_SUFFIXES:
+            env.setdefault("unshown_media", []).append(link.target)
+        elif _points_outside(link.target) or _suffix(link.target) in (
+            IMAGE_SUFFIXES | SOUND_SUFFIXES
+        ):
             env.setdefault("missing_media", []).append(link.target)
         return f'<span class="cc-embed">{escape(link.display)}</span>'
     if not link.display:
         return ""
     return f'<span class="cc-link">{escape(link.display)}</span>'
+
+
+def _sound(env: EnvType, resolved: str) -> str:
+    """An audio or video file: packed, and played where the card shows it."""
+    env.setdefault("media", []).append(resolved)
+    return f"[sound:{escapeHtml(package_media_name(resolved))}]"
 
 
 def render_image(
@@ -108,7 +127,9 @@ def render_image(
         width = f' width="{int(size)}"' if size.strip().isdigit() else ""
         media_name = escapeHtml(package_media_name(resolved))
         return f'<img src="{media_name}" alt="{escapeHtml(alt or name)}"{width}>'
-    if _suffix(name) in IMAGE_SUFFIXES or _points_outside(name):
+    if resolved is not None and _suffix(resolved) in SOUND_SUFFIXES:
+        return _sound(env, resolved)
+    if _suffix(name) in IMAGE_SUFFIXES | SOUND_SUFFIXES or _points_outside(name):
         env.setdefault("missing_media", []).append(name)
     shown = alt or name
     return f'<span class="cc-embed">{escapeHtml(shown)}</span>' if shown else ""

@@ -13,7 +13,7 @@ from markdown_it.token import Token
 from chaincards.document import FileResolver
 from chaincards.obsidian import obsidian_markdown
 from chaincards.obsidian.cloze import curly_to_cloze
-from chaincards.obsidian.wikilinks import IMAGE_SUFFIXES
+from chaincards.obsidian.wikilinks import IMAGE_SUFFIXES, SOUND_SUFFIXES
 
 _CLOZE_NUMBER = re.compile(r"\{\{c(\d+)::")
 # One line that Markdown leaves as it is: a letter first, then letters, digits, spaces and
@@ -29,6 +29,7 @@ class Rendered:
     text: str
     media: list[str] = field(default_factory=list)
     missing_media: list[str] = field(default_factory=list)
+    unshown_media: list[str] = field(default_factory=list)  # embedded files a card cannot show
     block_ids: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
 
@@ -81,6 +82,7 @@ def render_markdown(
     result.text = " ".join(" ".join(texts).split())
     result.media = list(dict.fromkeys(env.get("media", [])))  # type: ignore[call-overload]
     result.missing_media = list(env.get("missing_media", []))  # type: ignore[call-overload]
+    result.unshown_media = list(env.get("unshown_media", []))  # type: ignore[call-overload]
     return result
 
 
@@ -89,4 +91,5 @@ def _shows_text(token: Token) -> bool:
     if token.type != "wikilink":
         return False
     link = token.meta["link"]
-    return not link.embed or PurePosixPath(link.target).suffix.lower() not in IMAGE_SUFFIXES
+    suffix = PurePosixPath(link.target).suffix.lower()
+    return not link.embed or suffix not in IMAGE_SUFFIXES | SOUND_SUFFIXES

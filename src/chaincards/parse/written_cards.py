@@ -16,6 +16,7 @@ from chaincards.document import CardShape, FileResolver, WrittenCard
 from chaincards.keys import normalise_key
 from chaincards.obsidian.cloze import cloze_problem, strip_cloze_markers
 from chaincards.obsidian.inline_cards import find_separator
+from chaincards.parse.fenced_cards import is_card_fence, read_fenced_card
 from chaincards.parse.render import Rendered, render
 
 REVERSE_TAGS = frozenset({"card-reverse", "card/reverse", "card-reversed", "card/reversed"})
@@ -76,12 +77,15 @@ class _CardFinder:
             kind = token.type
             if kind == "callout_open":
                 callout_depth += 1
-                if _is_card_title(token.meta["title"]):
+                asks = _question_kind(token.meta["kind"], token.meta["title"])
+                if _is_card_title(token.meta["title"]) or asks:
                     if card_callout_depth:
                         self.warn(
                             token.map,
                             "card callout inside a card callout; it is text of the outer card",
                         )
+                    elif asks:
+                        self.question_callout(token, callout_depth, asks == "reverse")
                     else:
                         self.callout_card(token, callout_depth)
                     card_callout_depth += 1
@@ -90,6 +94,8 @@ class _CardFinder:
             elif kind == "callout_close":
                 callout_depth -= 1
                 card_callout_depth = max(0, card_callout_depth - 1)
+            elif kind == "fence" and not card_callout_depth and is_card_fence(token.info):
+                self.fenced_card(token)
             elif kind == "heading_open" and not callout_depth:
                 self.heading(index)
             elif kind == "inline" and not card_callout_depth and index not in self.consumed:
@@ -123,6 +129,27 @@ class _CardFinder:
         shape: CardShape = "reverse" if reverse or separator == "??" else "basic"
         self.add_basic(front, back, shape, line, token.map, "callout")
 
+    def question_callout(self, token: Token, depth: int, reverse: bool) -> None:
+        """`> [!question]- What is X?` with the answer as its (often folded) body: the form
+        flashcards-obsidian and spaced-repetition users write."""
+        body = callout_source(self.lines, token.map, depth)
+        shape: CardShape = "reverse" if reverse else "basic"
+        self.add_basic(
+            token.meta["title"], body, shape, self.file_line(token.map), token.map, "callout"
+        )
+
+    def fenced_card(self, token: Token) -> None:
+        card = read_fenced_card(token.content)
+        line = self.file_line(token.map)
+        if not card.shape:
+            self.warn(token.map, f"flashcard block of type {card.type_written!r}: not made")
+            return
+        if card.shape == "cloze":
+            if not self.tag_cloze(card.front, card.back, line, "fenced"):
+                self.warn(token.map, "cloze flashcard block without a deletion; skipped")
+            return
+        self.add_basic(card.front, card.back, card.shape, line, token.map, "fenced")
+
     # -- headings and paragraphs ---------------------------------------------------------------
     def heading(self, index: int) -> None:
         token, inline = self.tokens[index], self.tokens[index + 1]
@@ -136,8 +163,7 @@ class _CardFinder:
             return
         self.headings.append((level, _strip_tags(inline.children)))
         shape: CardShape = "reverse" if tags & REVERSE_TAGS else "basic"
-        back_index = self.next_block(index + 3)
-        back_source = self.block_source(back_index) if back_index is not None else ""
+        back_source = self.answer_from(self.next_block(index + 3))
         self.tag_card(inline.content, back_source, shape, token.map)
 
     def paragraph(self, index: int) -> None:
@@ -158,9 +184,10 @@ class _CardFinder:
             # A cloze needs no back: the next paragraph is not pulled in as its extra.
             if self.tag_cloze(front, back, line):
                 return
-            if not back.strip():
-                back_index = self.next_block(index + 2)
-                back = self.block_source(back_index) if back_index is not None else ""
+            if back.strip():
+                back = "\n".join([back, *self.run_on(index + 2, self.tokens[index - 1].map)])
+            else:
+                back = self.answer_from(self.next_block(index + 2))
             self.add_basic(front, back, shape, line, inline.map, "tag")
             return
         question = [i for i, line in enumerate(lines) if line.strip() in ("?", "??")]
@@ -199,8 +226,38 @@ class _CardFinder:
             index += 1
         return None
 
-    def block_source(self, index: int) -> str:
-        """The Markdown of the block at `index`, dedented; its inline tokens count as used."""
+    def answer_from(self, index: int | None) -> str:
+        """A `#card` answer: the block at `index` and every block that follows it without a
+        blank line between (a sentence, then its list or table), as flashcards-obsidian reads
+        it: the answer runs to the first blank line."""
+        if index is None:
+            return ""
+        return "\n".join(
+            [
+                self.block_source(index),
+                *self.run_on(self.block_end(index) + 1, self.tokens[index].map),
+            ]
+        )
+
+    def run_on(self, index: int, span: list[int] | None) -> list[str]:
+        """The sources of the blocks from `index` on that start on the line where the one
+        before ended (`span`), none of them a heading or a card of its own."""
+        found: list[str] = []
+        while span and index < len(self.tokens):
+            token = self.tokens[index]
+            starts = token.nesting == 1 or token.type in ("fence", "math_block", "code_block")
+            if not starts or not token.map or token.map[0] != span[1]:
+                break
+            if token.map[0] and not self.lines[token.map[0] - 1].strip():
+                break  # a list's span takes in the blank line after it
+            if token.type == "heading_open" or self.next_block(index) != index:
+                break  # a heading, or a block that is a card of its own
+            found.append(self.block_source(index))
+            span, index = token.map, self.block_end(index) + 1
+        return found
+
+    def block_end(self, index: int) -> int:
+        """Index of the token that closes the block opened at `index` (itself for a leaf)."""
         token = self.tokens[index]
         end = index
         if token.nesting == 1:
@@ -208,6 +265,13 @@ class _CardFinder:
                 self.tokens[end + 1].nesting == -1 and self.tokens[end + 1].level == token.level
             ):
                 end += 1
+            end += 1
+        return end
+
+    def block_source(self, index: int) -> str:
+        """The Markdown of the block at `index`, dedented; its inline tokens count as used."""
+        token = self.tokens[index]
+        end = self.block_end(index)
         for later in range(index, end + 1):
             if self.tokens[later].type == "inline":
                 self.consumed.add(later)
@@ -219,13 +283,13 @@ class _CardFinder:
         if not self.tag_cloze(front, back, line):
             self.add_basic(front, back, shape, line, span, "tag")
 
-    def tag_cloze(self, front: str, back: str, line: int) -> bool:
+    def tag_cloze(self, front: str, back: str, line: int, syntax: str = "tag") -> bool:
         """A `#card` front with highlights or clozes is a cloze card, its back the extra."""
         text = render(front, self.path, self.resolve, cloze=True)
         if "{{c" not in text.html:
             return False
         extra = render(back, self.path, self.resolve) if back.strip() else Rendered("", "")
-        self.add_cloze(text, extra, line, "tag")
+        self.add_cloze(text, extra, line, syntax)
         return True
 
     def add_basic(
@@ -265,6 +329,10 @@ class _CardFinder:
                 )
                 for missing in side.missing_media
             )
+            self.diagnostics.extend(
+                warning(self.path, line, f"a card cannot show {name}: it shows as its name")
+                for name in side.unshown_media
+            )
 
     def finish(
         self, shape: CardShape, front: Rendered, back: Rendered, line: int, syntax: str, key: str
@@ -299,6 +367,21 @@ def _visible(rendered: Rendered) -> bool:
         or "\\(" in rendered.html
         or "\\[" in rendered.html
     )
+
+
+# Callout types whose title is the question and whose body is the answer (`[!qa]`, `[!sr]-`…);
+# `-reverse` or Obsidian's `|reverse` metadata asks both ways.
+QUESTION_CALLOUTS = frozenset({"card", "flashcard", "question", "qa", "sr", "anki"})
+
+
+def _question_kind(kind: str, title: str) -> str:
+    """ "basic" or "reverse" when a callout of this type and title is a question card, else ""."""
+    base, _, variant = kind.replace("|", "-").partition("-")
+    if base not in QUESTION_CALLOUTS or not title.strip() or _is_card_title(title):
+        return ""
+    if variant and not variant.startswith("revers"):
+        return ""
+    return "reverse" if variant else "basic"
 
 
 def _is_card_title(title: str) -> bool:
