@@ -28,8 +28,9 @@ from chaincards.document import (
     SourceNote,
 )
 from chaincards.obsidian import obsidian_markdown
+from chaincards.parse.card_syntax import CARD_TAGS, callout_source
 from chaincards.parse.meta import read_meta
-from chaincards.parse.written_cards import CARD_TAGS, callout_source, find_written_cards
+from chaincards.parse.written_cards import find_written_cards
 
 
 def plain_text(children: list[Token] | None) -> str:

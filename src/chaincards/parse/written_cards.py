@@ -16,32 +16,21 @@ from chaincards.document import CardShape, FileResolver, WrittenCard
 from chaincards.keys import normalise_key
 from chaincards.obsidian.cloze import cloze_problem, strip_cloze_markers
 from chaincards.obsidian.inline_cards import find_separator
+from chaincards.parse.card_syntax import (
+    CARD_TAGS,
+    PROPERTY_KEYS,
+    REVERSE_TAGS,
+    callout_source,
+    card_tags,
+    first_card_tag_line,
+    first_line,
+    is_card_title,
+    question_kind,
+    split_card_body,
+    strip_tags,
+)
 from chaincards.parse.fenced_cards import is_card_fence, read_fenced_card
 from chaincards.parse.render import Rendered, render
-
-REVERSE_TAGS = frozenset({"card-reverse", "card/reverse", "card-reversed", "card/reversed"})
-CARD_TAGS = frozenset({"card", "card-spaced", "card/spaced"}) | REVERSE_TAGS
-# Dataview / Logseq properties share the `key:: value` shape but are not cards.
-PROPERTY_KEYS = frozenset(
-    (
-        "id alias aliases tags tag type status source url link date created updated modified "
-        "author title category collapsed up down parent related topic rating priority due "
-        "context contexte template public cssclass cssclasses"
-    ).split()
-)
-_QUOTE_MARKER = re.compile(r"^[ \t]*>[ ]?")
-
-
-def callout_source(lines: list[str], span: list[int] | None, depth: int) -> str:
-    """The callout's body Markdown: its lines without `depth` levels of `>` and without the head."""
-    if not span:
-        return ""
-    body: list[str] = []
-    for line in lines[span[0] + 1 : span[1]]:
-        for _ in range(depth):
-            line = _QUOTE_MARKER.sub("", line, count=1)
-        body.append(line)
-    return "\n".join(body).strip("\n")
 
 
 class _CardFinder:
@@ -77,8 +66,8 @@ class _CardFinder:
             kind = token.type
             if kind == "callout_open":
                 callout_depth += 1
-                asks = _question_kind(token.meta["kind"], token.meta["title"])
-                if _is_card_title(token.meta["title"]) or asks:
+                asks = question_kind(token.meta["kind"], token.meta["title"])
+                if is_card_title(token.meta["title"]) or asks:
                     if card_callout_depth:
                         self.warn(
                             token.map,
@@ -111,7 +100,7 @@ class _CardFinder:
         body = callout_source(self.lines, token.map, depth)
         title_words = token.meta["title"].casefold().split()
         reverse = any(word.startswith("revers") for word in title_words[1:])
-        front, back, separator = _split_card_body(body)
+        front, back, separator = split_card_body(body)
         line = self.file_line(token.map)
         if not body.strip():
             self.warn(token.map, "empty card callout")
@@ -154,14 +143,14 @@ class _CardFinder:
     def heading(self, index: int) -> None:
         token, inline = self.tokens[index], self.tokens[index + 1]
         level = int(token.tag[1])
-        tags = _card_tags(inline.children)
+        tags = card_tags(inline.children)
         text = " ".join(inline.content.split())
         while self.headings and self.headings[-1][0] >= level:
             self.headings.pop()
         if not tags:
-            self.headings.append((level, _strip_tags(inline.children) or text))
+            self.headings.append((level, strip_tags(inline.children) or text))
             return
-        self.headings.append((level, _strip_tags(inline.children)))
+        self.headings.append((level, strip_tags(inline.children)))
         shape: CardShape = "reverse" if tags & REVERSE_TAGS else "basic"
         back_source = self.answer_from(self.next_block(index + 3))
         self.tag_card(inline.content, back_source, shape, token.map)
@@ -171,13 +160,13 @@ class _CardFinder:
         lines = inline.content.split("\n")
         if TARGET_DECK.match(lines[0]):
             return  # obsidian-to-anki's deck directive (`TARGET DECK` + name), read by note.py
-        tag_line = _first_card_tag_line(inline.children)
+        tag_line = first_card_tag_line(inline.children)
         if tag_line is not None:
-            tags = _card_tags(inline.children)
+            tags = card_tags(inline.children)
             shape: CardShape = "reverse" if tags & REVERSE_TAGS else "basic"
             front = "\n".join(lines[: tag_line + 1])
             back = "\n".join(lines[tag_line + 1 :])
-            if tag_line == 0 and not _strip_tags(_first_line(inline.children)) and self.headings:
+            if tag_line == 0 and not strip_tags(first_line(inline.children)) and self.headings:
                 # `## Front` then a line `#card`: the heading is the front (flashcards-obsidian).
                 front = self.headings[-1][1]
             line = self.file_line(inline.map)
@@ -220,7 +209,7 @@ class _CardFinder:
                 return None
             if token.nesting == 1 or token.type in ("fence", "math_block", "code_block"):
                 following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
-                if following is not None and _card_tags(following.children):
+                if following is not None and card_tags(following.children):
                     return None  # the next block is a card of its own, not this card's back
                 return index
             index += 1
@@ -369,69 +358,6 @@ def _visible(rendered: Rendered) -> bool:
     )
 
 
-# Callout types whose title is the question and whose body is the answer (`[!qa]`, `[!sr]-`…);
-# `-reverse` or Obsidian's `|reverse` metadata asks both ways.
-QUESTION_CALLOUTS = frozenset({"card", "flashcard", "question", "qa", "sr", "anki"})
-
-
-def _question_kind(kind: str, title: str) -> str:
-    """ "basic" or "reverse" when a callout of this type and title is a question card, else ""."""
-    base, _, variant = kind.replace("|", "-").partition("-")
-    if base not in QUESTION_CALLOUTS or not title.strip() or _is_card_title(title):
-        return ""
-    if variant and not variant.startswith("revers"):
-        return ""
-    return "reverse" if variant else "basic"
-
-
-def _is_card_title(title: str) -> bool:
-    words = title.casefold().replace(":", " ").split()
-    return bool(words) and words[0] == "card"
-
-
-def _split_card_body(body: str) -> tuple[str, str, str | None]:
-    """Front, back and the separator (`---`, `?`, `??`) found outside code fences."""
-    lines = body.split("\n")
-    fence: str | None = None
-    for number, line in enumerate(lines):
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            marker = stripped[:3]
-            fence = None if fence == marker else (fence or marker)
-            continue
-        if fence is None and stripped in ("---", "?", "??"):
-            return "\n".join(lines[:number]), "\n".join(lines[number + 1 :]), stripped
-    return body, "", None
-
-
-def _card_tags(children: list[Token] | None) -> set[str]:
-    return {c.content.casefold() for c in children or [] if c.type == "obsidian_tag"} & CARD_TAGS
-
-
-def _first_line(children: list[Token] | None) -> list[Token]:
-    first: list[Token] = []
-    for child in children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            break
-        first.append(child)
-    return first
-
-
-def _first_card_tag_line(children: list[Token] | None) -> int | None:
-    line = 0
-    for child in children or []:
-        if child.type in ("softbreak", "hardbreak"):
-            line += 1
-        elif child.type == "obsidian_tag" and child.content.casefold() in CARD_TAGS:
-            return line
-    return None
-
-
-def _strip_tags(children: list[Token] | None) -> str:
-    parts = [c.content for c in children or [] if c.type in ("text", "code_inline")]
-    return " ".join("".join(parts).split())
-
-
 def find_written_cards(
     tokens: list[Token], body: str, offset: int, path: str, resolve: FileResolver | None
 ) -> tuple[list[WrittenCard], set[str], list[Diagnostic]]:
@@ -440,4 +366,4 @@ def find_written_cards(
     return finder.cards, finder.card_tags, finder.diagnostics
 
 
-__all__ = ["CARD_TAGS", "Rendered", "callout_source", "find_written_cards", "render"]
+__all__ = ["Rendered", "find_written_cards", "render"]
