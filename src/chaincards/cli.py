@@ -33,6 +33,7 @@ from chaincards.cli_options import (
     stdout_console,
     usage_error,
 )
+from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
 from chaincards.model.export import merged_items
@@ -177,7 +178,9 @@ def config(
     if as_json:
         typer.echo(json.dumps(settings.to_json(), indent=2, ensure_ascii=False))
         return
-    stdout_console().print(settings_table(settings))
+    # What a build uses when no deck is set: the vault's name (as `default_deck_of` does).
+    effective = valid_deck_or(vault_root_for(targets).name, "Default")
+    stdout_console().print(settings_table(settings, effective))
 
 
 @app.command()
@@ -238,7 +241,9 @@ def check(
 
 @app.command()
 def inspect(
-    package: Annotated[Path, typer.Argument(help="An .apkg file.", metavar="PACKAGE")],
+    package: Annotated[
+        Path, typer.Argument(help="An .apkg file, or a folder of them.", metavar="PACKAGE")
+    ],
     samples: Annotated[
         int, typer.Option("--samples", min=0, metavar="N", help="Cards to show.")
     ] = 3,
@@ -256,6 +261,22 @@ def inspect(
     from chaincards.anki.diff import diff_packages
     from chaincards.anki.inspect import read_package
 
+    if package.is_dir() and diff is None:
+        # A folder (`decks/`): every package in it, one after another (`--json`: a list).
+        found = sorted(package.glob("*.apkg"))
+        if not found:
+            raise usage_error(f"{package}: no .apkg file in this folder")
+        try:
+            summaries = [read_package(path, samples) for path in found]
+        except ValueError as exc:
+            raise usage_error(f"{package}: {exc}") from None
+        if as_json:
+            documents = [summary.to_json() for summary in summaries]
+            typer.echo(json.dumps(documents, indent=2, ensure_ascii=False))
+            return
+        text = "\n\n".join(summary.render(samples) for summary in summaries)
+        stdout_console().print(text, markup=False, soft_wrap=True)
+        return
     for path in (package, diff):
         if path is not None and not path.is_file():
             raise usage_error(f"{path}: no such file")

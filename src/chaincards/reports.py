@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -229,13 +230,29 @@ def verbose_lines(result: BuildResult, settings: Settings, seconds: float) -> li
     return lines
 
 
-def settings_table(settings: Settings) -> Group:
+def toml_value(value: object) -> str:
+    """A setting as it would be written in `chaincards.toml` (unset: `(not set)`)."""
+    if value is None:
+        return "(not set)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(toml_value(item) for item in value) + "]"
+    if isinstance(value, int | float):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def settings_table(settings: Settings, effective_deck: str) -> Group:
+    """The settings as TOML values; an unset default deck shows the deck a build uses."""
     table = Table(title="chaincards config", title_justify="left")
     table.add_column("setting")
     table.add_column("value", overflow="fold")
     table.add_column("from", overflow="fold")
     for key, value in sorted(settings.values.items()):
-        shown = ", ".join(value) if isinstance(value, list) else str(value)
-        table.add_row(key, escape(shown), escape(settings.sources[key]))
+        source = settings.sources[key]
+        if key == "default-deck" and value is None:
+            value, source = effective_deck, f"{source}: the vault's name"
+        table.add_row(key, escape(toml_value(value)), escape(source))
     found = f"config file: {settings.file}" if settings.file else "config file: none found"
     return Group(table, Text(found))

@@ -3,10 +3,12 @@ help that names what to type instead of Python types."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from chaincards import __version__
 from chaincards.cli import app
@@ -34,3 +36,39 @@ def test_options_show_what_to_type(command: str) -> None:
     assert options
     for line in options:
         assert not re.search(r"<(str|int|path|list\[\w+\]|int range)>", line), line
+
+
+def test_config_shows_toml_values_and_the_deck_a_build_uses(tmp_path: Path) -> None:
+    vault = tmp_path / "Biology notes"
+    vault.mkdir()
+    (vault / "Cell.md").write_text("# Cell\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["config", str(vault)], env={"COLUMNS": "120"})
+    assert result.exit_code == 0
+    rows = {line.split("│")[1].strip(): line.split("│")[2].strip() for line in _rows(result)}
+    assert rows["default-deck"] == '"Biology notes"'
+    assert rows["diagrams"] == "false" and rows["strict"] == "false"
+    assert rows["include"] == '["*.md"]' and rows["exclude"] == "[]"
+    assert rows["single"] == "(not set)" and rows["out"] == '"decks"'
+    assert "None" not in result.stdout and "False" not in result.stdout
+
+
+def _rows(result: Result) -> list[str]:
+    return [line for line in result.stdout.splitlines() if line.startswith("│")]
+
+
+def test_inspect_takes_a_folder_and_labels_fields(tmp_path: Path) -> None:
+    vault, out = tmp_path / "vault", tmp_path / "decks"
+    for deck in ("Biology", "Law"):
+        note = f"---\ncards-deck: {deck}\n---\n# N\n\n>[!note] card\n>Q {deck}?\n>---\n>A\n"
+        (vault / deck).mkdir(parents=True)
+        (vault / deck / "N.md").write_text(note, encoding="utf-8")
+    assert CliRunner().invoke(app, ["build", str(vault), "-o", str(out), "-q"]).exit_code == 0
+    text = CliRunner().invoke(app, ["inspect", str(out)]).stdout
+    assert text.index("Biology.apkg:") < text.index("Law.apkg:")
+    for label in ("Front: Q Biology?", "Back: A", "Context: N", "Source: Biology/N.md:6"):
+        assert f"  {label}" in text
+    documents = json.loads(CliRunner().invoke(app, ["inspect", str(out), "--json"]).stdout)
+    assert [d["package"] for d in documents] == ["Biology.apkg", "Law.apkg"]
+    assert documents[0]["samples"][0]["field_names"] == ["Front", "Back", "Context", "Source"]
+    empty = CliRunner().invoke(app, ["inspect", str(vault)])
+    assert empty.exit_code == 2 and "no .apkg file in this folder" in empty.stderr

@@ -22,9 +22,8 @@ class PackageSummary:
     notes: int = 0
     cards: int = 0
     media: list[str] = field(default_factory=list)
-    samples: list[tuple[str, str, list[str]]] = field(
-        default_factory=list
-    )  # deck, notetype, fields
+    # deck, notetype, (field name, plain text) of each field
+    samples: list[tuple[str, str, list[tuple[str, str]]]] = field(default_factory=list)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -35,7 +34,12 @@ class PackageSummary:
             "notetypes": dict(sorted(self.notetypes.items())),
             "media": self.media,
             "samples": [
-                {"deck": deck, "notetype": notetype, "fields": fields}
+                {
+                    "deck": deck,
+                    "notetype": notetype,
+                    "fields": [text for _, text in fields],
+                    "field_names": [name for name, _ in fields],
+                }
                 for deck, notetype, fields in self.samples
             ],
         }
@@ -50,7 +54,7 @@ class PackageSummary:
         lines += [f"  {name}: {count} notes" for name, count in sorted(self.notetypes.items())]
         for deck, notetype, fields in self.samples[:sample_count]:
             lines.append(f"--- {deck} [{notetype}]")
-            lines += [f"  {text}" for text in fields if text]
+            lines += [f"  {name}: {text}" for name, text in fields if text]
         return "\n".join(lines)
 
 
@@ -93,7 +97,9 @@ def _summarise(
     path: Path, db: sqlite3.Connection, media: list[str], samples: int
 ) -> PackageSummary:
     models_json, decks_json = db.execute("select models, decks from col").fetchone()
-    models = {int(k): v["name"] for k, v in json.loads(models_json).items()}
+    notetypes = json.loads(models_json)
+    models = {int(k): v["name"] for k, v in notetypes.items()}
+    names = {int(k): [f.get("name", "") for f in v.get("flds", [])] for k, v in notetypes.items()}
     decks = {int(k): v["name"] for k, v in json.loads(decks_json).items()}
     summary = PackageSummary(path, media=media)
     summary.notes = db.execute("select count(*) from notes").fetchone()[0]
@@ -115,5 +121,9 @@ def _summarise(
             continue
         seen.add(guid)
         texts = [html_to_text(f) for f in fields.split("\x1f")]
-        summary.samples.append((decks.get(did, str(did)), models.get(mid, str(mid)), texts))
+        labels = names.get(mid, [])
+        labelled = [
+            (labels[i] if i < len(labels) else f"field {i + 1}", t) for i, t in enumerate(texts)
+        ]
+        summary.samples.append((decks.get(did, str(did)), models.get(mid, str(mid)), labelled))
     return summary
