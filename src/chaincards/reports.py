@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from rich.console import Console, Group, RenderableType
@@ -31,13 +32,14 @@ def build_summary(result: BuildResult, list_changes: bool = False) -> Group:
         state = "written" if package.written else state
         table.add_row(f"[bold]{escape(package.path.name)}[/] ({state})", "", "", "")
         changed = package.changes.by_deck()
+        label = _deck_labels([*package.decks, *changed])
         for deck, kinds in package.decks.items():
             text = ", ".join(f"{kind} {count}" for kind, count in kinds.items())
             counts = _change_counts(*changed.get(deck, (0, 0, 0)))
-            table.add_row(f"  {escape(deck)}", str(sum(kinds.values())), counts, text)
+            table.add_row(label(deck), str(sum(kinds.values())), counts, text)
         for deck, (_, _, removed) in changed.items():
             if deck not in package.decks:  # every note of the deck is gone
-                table.add_row(f"  {escape(deck)}", "0", _change_counts(0, 0, removed), "")
+                table.add_row(label(deck), "0", _change_counts(0, 0, removed), "")
     errors = sum(1 for d in result.diagnostics if d.severity is Severity.ERROR)
     warnings = len(result.diagnostics) - errors
     quality = result.quality
@@ -51,6 +53,18 @@ def build_summary(result: BuildResult, list_changes: bool = False) -> Group:
         quality.budget_line(),
     ]
     return Group(*lines)
+
+
+def _deck_labels(decks: list[str]) -> Callable[[str], str]:
+    """Deck names under their package's row: without the top-level deck every one shares (the
+    package is named after it), so a narrow terminal wraps a short name, not a long path."""
+    tops = {deck.split("::", 1)[0] for deck in decks}
+
+    def label(deck: str) -> str:
+        rest = deck.partition("::")[2]
+        return "  " + escape(rest if len(tops) == 1 and rest else deck)
+
+    return label
 
 
 def _what_anki_will_not_do(name: str, changes: Changes) -> list[Text]:

@@ -72,3 +72,21 @@ def test_inspect_takes_a_folder_and_labels_fields(tmp_path: Path) -> None:
     assert documents[0]["samples"][0]["field_names"] == ["Front", "Back", "Context", "Source"]
     empty = CliRunner().invoke(app, ["inspect", str(vault)])
     assert empty.exit_code == 2 and "no .apkg file in this folder" in empty.stderr
+
+
+def test_the_build_table_fits_80_columns_with_short_deck_names(tmp_path: Path) -> None:
+    vault = tmp_path / "vault"
+    for chapter in ("Chapter 1 - Cells and their organelles", "Chapter 2 - Respiration"):
+        note = (
+            f"---\ncards-deck: Biology for first-year nursing students::{chapter}\n---\n"
+            "# N\n\n>[!note] card\n>Q?\n>---\n>A\n"
+        )
+        (vault / chapter).mkdir(parents=True)
+        (vault / chapter / "N.md").write_text(note, encoding="utf-8")
+    args = ["build", str(vault), "-o", str(tmp_path / "out")]
+    result = CliRunner().invoke(app, args, env={"COLUMNS": "80"})
+    assert result.exit_code == 0
+    lines = result.stderr.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    rows = [line.split("│")[1].strip() for line in lines if line.startswith("│")]
+    assert "Chapter 2 - Respiration" in rows  # its top-level deck is the package's row
