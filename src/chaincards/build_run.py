@@ -53,6 +53,7 @@ class BuildRun:
                 diagrams=self.settings["diagrams"],
                 waiting=self._waiting,
                 reset_ids=self.reset_ids,
+                vault_name=self.settings["vault-name"],
             )
         self.reset_ids = False
         return result, time.perf_counter() - started

@@ -13,7 +13,7 @@ from rich.console import Console
 
 from chaincards.cards.generate import CARD_KINDS
 from chaincards.config import Settings, resolve_settings
-from chaincards.pipeline import ParsedVault, read_vault
+from chaincards.pipeline import ParsedVault, load_vault, parse_vault
 from chaincards.source.vault import UsageError, vault_root_for
 
 PathsArg = Annotated[
@@ -100,7 +100,7 @@ def note_targets(paths: list[Path] | None) -> list[Path]:
 def read_parsed(targets: list[Path], settings: Settings) -> ParsedVault:
     try:
         include, exclude = tuple(settings["include"]), tuple(settings["exclude"])
-        return read_vault(targets, include, exclude=exclude)
+        return parse_vault(load_vault(targets, include, (), exclude, settings["vault-name"]))
     except UsageError as exc:
         raise usage_error(str(exc)) from None
 

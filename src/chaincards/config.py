@@ -27,6 +27,8 @@ DEFAULTS: dict[str, Any] = {
     "single": None,
     "strict": False,
     "diagrams": False,
+    # The Obsidian vault's name in obsidian:// links (default: the folder with `.obsidian/`).
+    "vault-name": None,
 }
 _STRING_LISTS = ("include", "exclude", "cards")
 _BOOLEANS = ("strict", "diagrams")

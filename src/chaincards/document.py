@@ -19,10 +19,13 @@ class SourceNote:
     """A note file as read from disk: decoded text and where it lives in the vault."""
 
     path: str  # vault-relative, POSIX separators: the name every diagnostic and Source field uses
-    vault_name: str  # the vault folder's name, for obsidian:// links and the default deck
+    vault_name: str  # the Obsidian vault's name, for obsidian:// links
     text: str  # decoded, BOM removed, line endings normalised to "\n"
     mtime: int  # seconds since the epoch: the modification time every card of this note carries
     folder_deck: str | None = None  # the note's folder path inside the vault joined by "::"
+    # The built folder's path inside the Obsidian vault (`vault_name`) when the folder built is
+    # a part of one ("" when it is the vault): obsidian:// links need the whole path.
+    link_prefix: str = ""
 
 
 @dataclass(frozen=True, slots=True)

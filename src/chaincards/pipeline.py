@@ -108,10 +108,12 @@ def load_vault(
     include: tuple[str, ...] = DEFAULT_INCLUDE,
     skip: tuple[Path, ...] = (),
     exclude: tuple[str, ...] = (),
+    vault_name: str | None = None,
 ) -> LoadedVault:
     """Find and decode the notes. File times come from git for files unchanged since their
-    last commit, else from the file system; SOURCE_DATE_EPOCH caps them."""
-    vault = discover(paths, include, skip, exclude)
+    last commit, else from the file system; SOURCE_DATE_EPOCH caps them. `vault_name`: the
+    Obsidian vault's name for links (default: found from `.obsidian/`)."""
+    vault = discover(paths, include, skip, exclude, vault_name)
     diagnostics = list(vault.diagnostics)
     committed = committed_times(vault.root)
     times = vault.index.mtimes
@@ -122,7 +124,9 @@ def load_vault(
     sources: list[SourceNote] = []
     for path in vault.note_files:
         rel = path.relative_to(vault.root).as_posix()
-        source, problems = read_note(path, vault.root, vault.name, epoch, committed.get(rel))
+        source, problems = read_note(
+            path, vault.root, vault.link_vault, epoch, committed.get(rel), vault.link_prefix
+        )
         diagnostics.extend(problems)
         if source is not None:
             sources.append(source)

@@ -387,7 +387,17 @@ def test_config_defaults_a_file_and_flags(tmp_path: Path) -> None:
     plain = invoke("config", str(vault), "--json", code=0, schema="config.schema.json")
     assert plain["file"] is None
     assert {key: s["source"] for key, s in plain["settings"].items()} == dict.fromkeys(
-        ("cards", "default-deck", "diagrams", "exclude", "include", "out", "single", "strict"),
+        (
+            "cards",
+            "default-deck",
+            "diagrams",
+            "exclude",
+            "include",
+            "out",
+            "single",
+            "strict",
+            "vault-name",
+        ),
         "default",
     )
     assert plain["settings"]["out"]["value"] == "decks"
@@ -395,7 +405,7 @@ def test_config_defaults_a_file_and_flags(tmp_path: Path) -> None:
     toml = vault / "chaincards.toml"
     toml.write_text(
         'out = "../decks"\nstrict = true\ncards = ["written", "purpose"]\n'
-        'default-deck = "Course::Misc"\ndiagrams = true\n',
+        'default-deck = "Course::Misc"\ndiagrams = true\nvault-name = "My Vault"\n',
         encoding="utf-8",
     )
     flags = ("--single", "all.apkg", "--exclude", "T/*")
@@ -412,6 +422,7 @@ def test_config_defaults_a_file_and_flags(tmp_path: Path) -> None:
         "out": (str(toml.resolve().parent / "../decks"), str(toml.resolve())),
         "single": ("all.apkg", "--single"),
         "strict": (True, str(toml.resolve())),
+        "vault-name": ("My Vault", str(toml.resolve())),
     }
     process = run(
         "config", "notes", "--json", *flags, cwd=tmp_path, code=0, schema="config.schema.json"

@@ -54,12 +54,14 @@ def build_decks(
     diagrams: bool = False,
     waiting: Callable[[], None] = lambda: None,
     reset_ids: bool = False,
+    vault_name: str | None = None,
 ) -> BuildResult:
     """Notes in, packages out (see the module's text). A second build into the same `out`
     waits for the first (`waiting()` is called when it must)."""
     clock = Clock()
-    loaded = load_vault(paths, include, skip, exclude)
-    options = BuildOptions(out, default_deck, kinds, single, jobs, diagrams, reset_ids)
+    loaded = load_vault(paths, include, skip, exclude, vault_name)
+    link = f"{loaded.vault.link_vault}/{loaded.vault.link_prefix}"
+    options = BuildOptions(out, default_deck, kinds, single, jobs, diagrams, reset_ids, link)
     with one_build_at_a_time(out, waiting):
         if out.is_dir():
             remove_stale_temp_files(out)

@@ -48,6 +48,7 @@ class BuildOptions:
     # Start GUIDs afresh from the notes, without the last build's manifests (not part of
     # `key`: it changes what is read, not what the notes make).
     reset_ids: bool = False
+    link: str = ""  # the Obsidian vault and path that Source links name: every card shows it
 
     def key(self) -> str:
         parts = (
@@ -56,6 +57,7 @@ class BuildOptions:
             self.default_deck or "",
             ",".join(self.kinds),
             "diagrams" if self.diagrams else "",
+            self.link,
         )
         return "\0".join(parts)
 

@@ -19,12 +19,13 @@ def context_html(note: ParsedNote, section: tuple[str, ...]) -> str:
 
 def source_html(note: ParsedNote, line: int) -> str:
     """`path:line`, linked to the note in Obsidian (`obsidian://open` opens the vault's file)."""
-    return _source_prefix(note.source.vault_name, note.path) + f"{line}</a>"
+    source = note.source
+    return _source_prefix(source.vault_name, source.link_prefix, note.path) + f"{line}</a>"
 
 
 @lru_cache(maxsize=1 << 16)  # one entry per activity or note: sized for big vaults
-def _source_prefix(vault_name: str, path: str) -> str:
-    file = path.removesuffix(".md")
+def _source_prefix(vault_name: str, link_prefix: str, path: str) -> str:
+    file = link_prefix + path.removesuffix(".md")
     vault = quote(vault_name, safe="")
     url = f"obsidian://open?vault={vault}&file={quote(file, safe='')}"
     return f'<a href="{escape(url)}">{escape(path)}:'

@@ -40,6 +40,7 @@ def entry_key(source: SourceNote) -> str:
         str(_FORMAT),
         source.path,
         source.vault_name,
+        source.link_prefix,
         str(source.mtime),
     ):
         digest.update(part.encode("utf-8") + b"\x00")

@@ -103,6 +103,21 @@ class Vault:
     note_files: list[Path]  # absolute, sorted by vault-relative path
     index: VaultIndex
     diagnostics: list[Diagnostic]
+    # What obsidian:// links name: the Obsidian vault (the nearest folder at or above `root`
+    # with `.obsidian/`, or the `vault-name` setting) and `root`'s path inside it.
+    link_vault: str = ""
+    link_prefix: str = ""
+
+
+def obsidian_vault(root: Path) -> tuple[str, str]:
+    """The Obsidian vault `root` belongs to, as (its name, `root`'s path inside it ending in
+    `/`, or ""): the nearest folder at or above `root` holding `.obsidian/`; `root` itself
+    when there is none."""
+    for folder in (root, *root.parents):
+        if (folder / ".obsidian").is_dir():
+            inside = root.relative_to(folder).as_posix()
+            return folder.name, "" if inside == "." else inside + "/"
+    return root.name, ""
 
 
 def _matches(name: str, include: tuple[str, ...]) -> bool:
@@ -127,6 +142,7 @@ def discover(
     include: tuple[str, ...] = DEFAULT_INCLUDE,
     skip: tuple[Path, ...] = (),
     exclude: tuple[str, ...] = (),
+    vault_name: str | None = None,
 ) -> Vault:
     """Find the note files under `paths`; skipped and unsafe files become diagnostics.
 
@@ -178,7 +194,10 @@ def discover(
     ordered = [notes[k] for k in sorted(notes)]
     if not ordered and not diagnostics:
         diagnostics.append(_nothing_found(paths, index, include, exclude))
-    return Vault(root, root.name, ordered, index, diagnostics)
+    link_vault, link_prefix = obsidian_vault(root)
+    return Vault(
+        root, root.name, ordered, index, diagnostics, vault_name or link_vault, link_prefix
+    )
 
 
 def _nothing_found(
@@ -263,6 +282,7 @@ def read_note(
     vault_name: str,
     epoch: int | None = None,
     committed: int | None = None,
+    link_prefix: str = "",
 ) -> tuple[SourceNote | None, list[Diagnostic]]:
     """Decode one note file. Not UTF-8, binary or unreadable files are errors, never guesses.
 
@@ -307,7 +327,7 @@ def read_note(
         mtime = min(mtime, epoch)
     folder = PurePosixPath(rel).parent
     folder_deck = "::".join(folder.parts) if folder.parts else None
-    return SourceNote(rel, vault_name, text, mtime, folder_deck), problems
+    return SourceNote(rel, vault_name, text, mtime, folder_deck, link_prefix), problems
 
 
 def _line_of(data: bytes, position: int) -> int:

@@ -1,0 +1,64 @@
+"""The real Obsidian vault (issue 21): a folder built from inside a vault links its cards to
+that vault (its name, and the note's path inside it), only the folder's notes are compiled,
+and `vault-name` in the config file overrides the name. Without `.obsidian/`, the folder
+built is the vault, as before."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from typer.testing import CliRunner
+
+from chaincards.anki.diff import read_notes
+from chaincards.cli import app
+from rebuilds import T0, write
+
+NOTE = "---\ncards-deck: Biology\n---\n# Cells\n\n>[!note] card\n>What is a cell?\n>---\n>A unit\n"
+
+
+def _link(out: Path) -> dict[str, list[str]]:
+    """The query of the obsidian:// link on the one card built."""
+    [note] = read_notes(out / "Biology.apkg").values()
+    source = note.fields[3]
+    href = source.split('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    return parse_qs(urlparse(href).query)
+
+
+def _build(folder: Path, out: Path) -> None:
+    result = CliRunner().invoke(app, ["build", str(folder), "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def vault(tmp_path: Path) -> Path:
+    root = tmp_path / "My Brain"
+    (root / ".obsidian").mkdir(parents=True)
+    write(root / "Courses" / "Bio 101" / "Cells.md", NOTE, T0)
+    write(root / "Elsewhere" / "Other.md", NOTE.replace("cell?", "thing?"), T0)
+    return root
+
+
+def test_a_subfolder_links_to_the_vault_that_holds_it(vault: Path, tmp_path: Path) -> None:
+    _build(vault / "Courses" / "Bio 101", tmp_path / "out")
+    assert _link(tmp_path / "out") == {
+        "vault": ["My Brain"],
+        "file": ["Courses/Bio 101/Cells"],
+    }
+    notes = read_notes(tmp_path / "out" / "Biology.apkg")
+    assert len(notes) == 1  # only the folder's notes, not Elsewhere/
+
+
+def test_the_config_file_names_the_vault(vault: Path, tmp_path: Path) -> None:
+    folder = vault / "Courses" / "Bio 101"
+    (folder / "chaincards.toml").write_text('vault-name = "Work"\n', encoding="utf-8")
+    _build(folder, tmp_path / "out")
+    assert _link(tmp_path / "out")["vault"] == ["Work"]
+
+
+def test_without_obsidian_the_folder_is_the_vault(tmp_path: Path) -> None:
+    folder = tmp_path / "plain" / "Bio 101"
+    write(folder / "Cells.md", NOTE, T0)
+    _build(folder, tmp_path / "out")
+    assert _link(tmp_path / "out") == {"vault": ["Bio 101"], "file": ["Cells"]}
