@@ -5,6 +5,8 @@ built is the vault, as before."""
 
 from __future__ import annotations
 
+import json
+import zipfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -62,3 +64,44 @@ def test_without_obsidian_the_folder_is_the_vault(tmp_path: Path) -> None:
     write(folder / "Cells.md", NOTE, T0)
     _build(folder, tmp_path / "out")
     assert _link(tmp_path / "out") == {"vault": ["Bio 101"], "file": ["Cells"]}
+
+
+PICTURE_NOTE = (
+    "---\ncards-deck: Biology\n---\n# Cells\n\n>[!note] card\n>What does a cell look like?\n"
+    ">---\n>![[cell.png]]\n"
+)
+
+
+def _packed(out: Path) -> list[bytes]:
+    with zipfile.ZipFile(out / "Biology.apkg") as archive:
+        names = json.loads(archive.read("media"))
+        return [archive.read(index) for index in sorted(names)]
+
+
+@pytest.mark.parametrize(
+    ("setting", "packed"),
+    [('{"attachmentFolderPath": "Attachments"}', b"attachments"), ("{}", b"vault root")],
+    ids=["attachment-folder", "shortest-path"],
+)
+def test_pictures_outside_the_folder_resolve_as_obsidian_finds_them(
+    vault: Path, tmp_path: Path, setting: str, packed: bytes
+) -> None:
+    (vault / ".obsidian" / "app.json").write_text(setting, encoding="utf-8")
+    (vault / "Attachments").mkdir()
+    (vault / "Attachments" / "cell.png").write_bytes(b"attachments")
+    (vault / "cell.png").write_bytes(b"vault root")
+    (vault / "Elsewhere" / "deep").mkdir(parents=True)
+    (vault / "Elsewhere" / "deep" / "cell.png").write_bytes(b"deep")
+    folder = vault / "Courses" / "Bio 101"
+    write(folder / "Cells.md", PICTURE_NOTE, T0)
+    result = CliRunner().invoke(app, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and ": warning:" not in result.stderr, result.output
+    assert _packed(tmp_path / "out") == [packed]
+
+
+def test_without_obsidian_a_picture_outside_the_folder_is_missing(tmp_path: Path) -> None:
+    folder = tmp_path / "plain" / "Bio 101"
+    write(folder / "Cells.md", PICTURE_NOTE, T0)
+    (tmp_path / "plain" / "cell.png").write_bytes(b"outside")
+    result = CliRunner().invoke(app, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert "image not found in the vault, or not readable: cell.png" in result.stderr

@@ -17,6 +17,12 @@ from urllib.parse import unquote
 
 from chaincards.diagnostics import Diagnostic, error, warning
 from chaincards.document import SourceNote
+from chaincards.source.obsidian_vault import (
+    attachment_folder,
+    files_outside,
+    obsidian_root,
+    obsidian_vault,
+)
 
 DEFAULT_INCLUDE = ("*.md",)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -38,6 +44,16 @@ class VaultIndex:
     by_name: dict[str, list[str]] = field(default_factory=dict)  # casefolded file name → paths
     by_stem: dict[str, list[str]] = field(default_factory=dict)  # casefolded stem → note paths
     mtimes: dict[str, int] = field(default_factory=dict)  # for media: a new picture is an edit
+    # The rest of the Obsidian vault when the folder built is part of one: its files (not
+    # notes) by casefolded name, as paths relative to `root` (`../Attachments/x.png`), the
+    # vault's folder, and its attachment folder setting.
+    outside: dict[str, list[str]] = field(default_factory=dict)
+    outer_root: Path | None = None
+    attachments: str | None = None
+
+    def add_outside(self, rel: str, mtime: int) -> None:
+        self.mtimes[rel] = mtime
+        self.outside.setdefault(PurePosixPath(rel).name.casefold(), []).append(rel)
 
     def add(self, rel: str, mtime: int = 0) -> None:
         self.files.add(rel)
@@ -67,7 +83,33 @@ class VaultIndex:
         for match in sorted(matches, key=lambda m: (m.count("/"), m)):
             if self._inside(match):
                 return match
+        return self._elsewhere_in_vault(PurePosixPath(target).name, base)
+
+    def _elsewhere_in_vault(self, name: str, note_folder: PurePosixPath) -> str | None:
+        """A file of the Obsidian vault outside the folder built: in the attachment folder
+        the vault's settings name, else the one with the shortest path."""
+        found = self.outside.get(name.casefold(), [])
+        if not found or self.outer_root is None:
+            return None
+        preferred: list[str] = []
+        if self.attachments is not None:
+            inside = self.root.relative_to(self.outer_root)
+            if self.attachments.startswith("./"):
+                folder = PurePosixPath(inside, note_folder, self.attachments[2:])
+            else:
+                folder = PurePosixPath(self.attachments)
+            preferred = [f for f in found if self._vault_path(f).parent == folder]
+        ranked = sorted(found, key=lambda f: (self._vault_path(f).as_posix().count("/"), f))
+        for match in [*preferred, *ranked]:
+            if self._inside(match):
+                return match
         return None
+
+    def _vault_path(self, rel: str) -> PurePosixPath:
+        """A path relative to `root` as a path inside the Obsidian vault."""
+        assert self.outer_root is not None
+        full = os.path.normpath(self.root / rel)
+        return PurePosixPath(Path(os.path.relpath(full, self.outer_root)).as_posix())
 
     def note_names(self) -> set[str]:
         return set(self.by_stem)
@@ -75,7 +117,8 @@ class VaultIndex:
     def _inside(self, rel: str) -> bool:
         try:
             real = (self.root / rel).resolve()
-            inside = real.is_relative_to(self.root.resolve()) and real.is_file()
+            vault = self.outer_root if rel.startswith("../") and self.outer_root else self.root
+            inside = real.is_relative_to(vault.resolve()) and real.is_file()
             # A file that cannot be read is as good as none: it can be neither shown nor packed.
             return inside and os.access(real, os.R_OK)
         except OSError:
@@ -107,17 +150,6 @@ class Vault:
     # with `.obsidian/`, or the `vault-name` setting) and `root`'s path inside it.
     link_vault: str = ""
     link_prefix: str = ""
-
-
-def obsidian_vault(root: Path) -> tuple[str, str]:
-    """The Obsidian vault `root` belongs to, as (its name, `root`'s path inside it ending in
-    `/`, or ""): the nearest folder at or above `root` holding `.obsidian/`; `root` itself
-    when there is none."""
-    for folder in (root, *root.parents):
-        if (folder / ".obsidian").is_dir():
-            inside = root.relative_to(folder).as_posix()
-            return folder.name, "" if inside == "." else inside + "/"
-    return root.name, ""
 
 
 def _matches(name: str, include: tuple[str, ...]) -> bool:
@@ -195,6 +227,11 @@ def discover(
     if not ordered and not diagnostics:
         diagnostics.append(_nothing_found(paths, index, include, exclude))
     link_vault, link_prefix = obsidian_vault(root)
+    outer = obsidian_root(root)
+    if outer is not None and outer != root:
+        index.outer_root, index.attachments = outer, attachment_folder(outer)
+        for rel, mtime in files_outside(outer, root, skip_resolved):
+            index.add_outside(rel, mtime)
     return Vault(
         root, root.name, ordered, index, diagnostics, vault_name or link_vault, link_prefix
     )
