@@ -35,6 +35,7 @@ $(MERMAID_JS):
 
 decks: $(BIN)/chaincards
 	$(BIN)/chaincards build notes/ --out decks/
+	@echo "chaincards is installed in $(VENV): run $(BIN)/chaincards, or 'source $(BIN)/activate' first"
 
 test: $(VENV)/.test-extras $(VENV)/.browser
 	-$(MAKE) --no-print-directory $(MERMAID_JS)

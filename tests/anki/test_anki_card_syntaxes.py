@@ -118,7 +118,9 @@ def test_audio_and_video_play_and_a_pdf_is_named(tmp_path: Path) -> None:
     )
     files = {"bird.mp3": b"ID3 not really", "clip.mp4": b"not really", "book.pdf": b"%PDF"}
     cards, warnings = _build(tmp_path, body, **files)
-    assert warnings == "Cells.md:10: warning: a card cannot show book.pdf: it shows as its name"
+    assert (
+        warnings == "Cells.md:10: warning: a card cannot show book.pdf: it links to it in Obsidian"
+    )
     bird, clip = package_media_name("bird.mp3"), package_media_name("clip.mp4")
     [song] = [c for c in cards if "bird" in str(c["question"])]
     [video] = [c for c in cards if "clip" in str(c["question"])]
@@ -126,6 +128,9 @@ def test_audio_and_video_play_and_a_pdf_is_named(tmp_path: Path) -> None:
     assert f"[sound:{clip}]" in str(video["fields"]["Back"])  # type: ignore[index]
     assert {bird, clip} <= set(song["media"])  # type: ignore[arg-type]
     assert "book.pdf" in squash(str(video["answer"]))
+    # The PDF is a link that opens it in Obsidian.
+    link = 'href="obsidian://open?vault=vault&amp;file=book.pdf"'
+    assert link in str(video["fields"]["Back"])  # type: ignore[index]
 
 
 def test_a_card_tag_answer_runs_to_the_first_blank_line(tmp_path: Path) -> None:

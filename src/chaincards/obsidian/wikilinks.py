@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Any
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
@@ -86,7 +86,8 @@ def render_wikilink(
             return _sound(env, resolved)
         if resolved is not None and _suffix(resolved) in UNSHOWN_SUFFIXES:
             env.setdefault("unshown_media", []).append(link.target)
-        elif _points_outside(link.target) or _suffix(link.target) in (
+            return _file_link(env, resolved, link.display)
+        if _points_outside(link.target) or _suffix(link.target) in (
             IMAGE_SUFFIXES | SOUND_SUFFIXES
         ):
             env.setdefault("missing_media", []).append(link.target)
@@ -94,6 +95,16 @@ def render_wikilink(
     if not link.display:
         return ""
     return f'<span class="cc-link">{escape(link.display)}</span>'
+
+
+def _file_link(env: EnvType, resolved: str, shown: str) -> str:
+    """A file a card cannot show (a PDF), as a link that opens it in Obsidian."""
+    vault, prefix = env.get("vault_link") or ("", "")
+    if not vault:
+        return f'<span class="cc-embed">{escapeHtml(shown)}</span>'
+    file = quote(str(prefix) + resolved, safe="")
+    url = f"obsidian://open?vault={quote(str(vault), safe='')}&file={file}"
+    return f'<a class="cc-file" href="{escapeHtml(url)}">{escapeHtml(shown)}</a>'
 
 
 def _sound(env: EnvType, resolved: str) -> str:

@@ -255,8 +255,9 @@ def parse_note(source: SourceNote, resolve_file: FileResolver | None = None) -> 
     title = note_title(source.path, walker.title)
     if meta.deck is None:
         meta = _target_deck(meta, walker.blocks, source.path, diagnostics)
+    link = (source.vault_name, source.link_prefix)
     cards, card_tags, card_diagnostics = find_written_cards(
-        tokens, body, offset, source.path, resolve_file
+        tokens, body, offset, source.path, resolve_file, link
     )
     diagnostics.extend(card_diagnostics)
     note_tags: list[str] = []

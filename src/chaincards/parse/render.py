@@ -35,16 +35,27 @@ class Rendered:
 
 
 def render(
-    source: str, note_path: str, resolve_file: FileResolver | None, *, cloze: bool = False
+    source: str,
+    note_path: str,
+    resolve_file: FileResolver | None,
+    *,
+    cloze: bool = False,
+    vault_link: tuple[str, str] = ("", ""),
 ) -> Rendered:
-    """Render a card side's Markdown to HTML, collecting media, block ids and tags on the way."""
+    """Render a card side's Markdown to HTML, collecting media, block ids and tags on the way.
+    `vault_link`: the Obsidian vault's name and the folder's path inside it (for links)."""
     if _PLAIN_LINE.fullmatch(source) and source[-1] != " ":
         return Rendered(f"<p>{source}</p>", " ".join(source.split()))
-    return render_markdown(source, note_path, resolve_file, cloze=cloze)
+    return render_markdown(source, note_path, resolve_file, cloze=cloze, vault_link=vault_link)
 
 
 def render_markdown(
-    source: str, note_path: str, resolve_file: FileResolver | None, *, cloze: bool = False
+    source: str,
+    note_path: str,
+    resolve_file: FileResolver | None,
+    *,
+    cloze: bool = False,
+    vault_link: tuple[str, str] = ("", ""),
 ) -> Rendered:
     """`render` through the parser, whatever the text."""
     md = obsidian_markdown()
@@ -53,6 +64,7 @@ def render_markdown(
         "note_path": note_path,
         "resolve_file": resolve_file,
         "cloze": cloze,
+        "vault_link": vault_link,
     }
     if cloze:
         # Highlights continue after the highest explicit {{cN::}} so the two never share a number.

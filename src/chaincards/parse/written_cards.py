@@ -41,9 +41,11 @@ class _CardFinder:
         offset: int,
         path: str,
         resolve: FileResolver | None,
+        vault_link: tuple[str, str] = ("", ""),
     ) -> None:
         self.tokens, self.lines, self.offset, self.path = tokens, lines, offset, path
         self.resolve = resolve
+        self.vault_link = vault_link
         self.cards: list[WrittenCard] = []
         self.diagnostics: list[Diagnostic] = []
         self.card_tags: set[str] = set()
@@ -92,6 +94,9 @@ class _CardFinder:
                     continue
                 self.paragraph(index)
 
+    def render(self, source: str, cloze: bool = False) -> Rendered:
+        return render(source, self.path, self.resolve, cloze=cloze, vault_link=self.vault_link)
+
     def warn(self, span: list[int] | None, message: str) -> None:
         self.diagnostics.append(warning(self.path, self.file_line(span), message))
 
@@ -106,7 +111,7 @@ class _CardFinder:
             self.warn(token.map, "empty card callout")
             return
         if separator is None:
-            rendered = render(body, self.path, self.resolve, cloze=True)
+            rendered = self.render(body, cloze=True)
             if "{{c" not in rendered.html:
                 self.warn(
                     token.map,
@@ -274,10 +279,10 @@ class _CardFinder:
 
     def tag_cloze(self, front: str, back: str, line: int, syntax: str = "tag") -> bool:
         """A `#card` front with highlights or clozes is a cloze card, its back the extra."""
-        text = render(front, self.path, self.resolve, cloze=True)
+        text = self.render(front, cloze=True)
         if "{{c" not in text.html:
             return False
-        extra = render(back, self.path, self.resolve) if back.strip() else Rendered("", "")
+        extra = self.render(back) if back.strip() else Rendered("", "")
         self.add_cloze(text, extra, line, syntax)
         return True
 
@@ -290,8 +295,8 @@ class _CardFinder:
         span: list[int] | None,
         syntax: str,
     ) -> None:
-        front_r = render(front, self.path, self.resolve)
-        back_r = render(back, self.path, self.resolve)
+        front_r = self.render(front)
+        back_r = self.render(back)
         # Reported before the empty-side checks: a side that is only a missing picture is empty.
         self.report_missing_media(line, front_r, back_r)
         if not front_r.html or not _visible(front_r):
@@ -319,7 +324,7 @@ class _CardFinder:
                 for missing in side.missing_media
             )
             self.diagnostics.extend(
-                warning(self.path, line, f"a card cannot show {name}: it shows as its name")
+                warning(self.path, line, f"a card cannot show {name}: it links to it in Obsidian")
                 for name in side.unshown_media
             )
 
@@ -359,9 +364,16 @@ def _visible(rendered: Rendered) -> bool:
 
 
 def find_written_cards(
-    tokens: list[Token], body: str, offset: int, path: str, resolve: FileResolver | None
+    tokens: list[Token],
+    body: str,
+    offset: int,
+    path: str,
+    resolve: FileResolver | None,
+    vault_link: tuple[str, str] = ("", ""),
 ) -> tuple[list[WrittenCard], set[str], list[Diagnostic]]:
-    finder = _CardFinder(tokens, body.split("\n"), offset, path, resolve)
+    """The note's written cards; `vault_link`: the Obsidian vault's name and the folder's path
+    inside it, for links to files a card cannot show."""
+    finder = _CardFinder(tokens, body.split("\n"), offset, path, resolve, vault_link)
     finder.run()
     return finder.cards, finder.card_tags, finder.diagnostics
 
