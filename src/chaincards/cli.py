@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from typer.core import TyperArgument
 
 from chaincards import __version__, cli_pictures
 from chaincards.build_run import BuildRun, watch_and_build
@@ -41,6 +42,11 @@ from chaincards.parallel import default_jobs
 from chaincards.pipeline import compile_parsed
 from chaincards.reports import model_tree, print_diagnostics, settings_table
 from chaincards.source.vault import UsageError, vault_root_for
+
+# Typer prints an argument's Python type after its metavar (`PATH... <list[Path]>`); the
+# metavars here already say what to type, so help shows them alone.
+if hasattr(TyperArgument, "display_type_rich"):
+    TyperArgument.display_type_rich = lambda self, ctx: None  # type: ignore[method-assign]
 
 app = typer.Typer(
     help=(

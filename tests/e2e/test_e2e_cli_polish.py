@@ -32,7 +32,7 @@ def test_short_version_and_help() -> None:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_options_show_what_to_type(command: str) -> None:
     text = _help(command)
-    options = [line for line in text.splitlines() if line.lstrip().startswith("-")]
+    options = [line for line in text.splitlines() if line.startswith("  ")]
     assert options
     for line in options:
         assert not re.search(r"<(str|int|path|list\[\w+\]|int range)>", line), line
