@@ -3,6 +3,8 @@ stays bounded when a whole vault changed (a regenerated vault once took over ten
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from chaincards.anki import carryover
@@ -124,3 +126,15 @@ def test_a_rewritten_vault_costs_a_bounded_number_of_comparisons(
     vault = {f"v/G{f}.md" for f in range(files)}
     carry_guids(cards, previous, vault)
     assert calls <= SHORTLIST * len(cards)
+
+
+def test_no_two_cards_ever_end_with_one_guid() -> None:
+    # A retired card of another package claims GUID "g1" for the identity "g2"; the card whose
+    # own identity is "g1" then gets a GUID of its own instead of a second "g1".
+    live = {"g1": entry("g1", "what is a cell", "a.md:1")}
+    retired = {"g1": replace(entry("g1", "what is a cell wall", "b.md:1"), own_guid="g2")}
+    cards = [card("g2", "What is a cell wall?", "b.md:1"), card("g1", "What is a cell?", "a.md:1")]
+    carried = carry_guids(cards, live, {"a.md", "b.md"}, retired)
+    guids = [c.guid for c in carried]
+    assert guids[0] == "g1" and len(set(guids)) == 2
+    assert carried[1].own_guid == "g1"

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Set
 from dataclasses import dataclass, replace
 from difflib import SequenceMatcher
 from itertools import groupby
@@ -116,31 +116,37 @@ def _claim_identities(
     identities = {card.guid for card in cards}
     taken: set[str] = set()
     result = list(cards)
-    new: list[int] = []
+    unclaimed: list[int] = []
     for position, card in enumerate(cards):
         recorded = by_identity.get(card.guid)
         if recorded is not None and recorded.guid not in taken:
             taken.add(recorded.guid)
             if recorded.guid != card.guid:
                 result[position] = replace(card, guid=recorded.guid, own_guid=card.guid)
-            continue
+        else:
+            unclaimed.append(position)
+    # Only then the others, so no claim can land on a GUID a card keeps as its own.
+    new: list[int] = []
+    for position in unclaimed:
+        card = cards[position]
         other = holder.get(card.guid, card.guid)
-        if other != card.guid and other in identities:
-            guid = _own_guid_besides(card.guid, holder, identities)
+        if card.guid in taken or (other != card.guid and other in identities):
+            guid = _own_guid_besides(card.guid, holder.keys() | identities | taken)
             result[position] = replace(card, guid=guid, own_guid=card.guid)
             taken.add(guid)
             continue
+        taken.add(card.guid)
         new.append(position)
     return result, new
 
 
-def _own_guid_besides(guid: str, holder: Mapping[str, str], identities: set[str]) -> str:
+def _own_guid_besides(guid: str, used: Set[str]) -> str:
     """A GUID for an identity whose own GUID went to another card: derived from it, so the
-    same on every build, and held by nothing else."""
+    same on every build, and none of the `used` ones."""
     count = 1
     while True:
         candidate = card_guid("chaincards again", guid, str(count))
-        if candidate not in holder and candidate not in identities:
+        if candidate not in used:
             return candidate
         count += 1
 
