@@ -49,16 +49,23 @@ def _malformed_mod(text: str) -> str:
     return json.dumps(document)
 
 
+def _mod_beyond_a_package(text: str) -> str:
+    document = json.loads(text)
+    document["notes"][0]["mod"] = 10**17  # as milliseconds, more than a note id can hold
+    return json.dumps(document)
+
+
 @pytest.mark.parametrize(
     ("damage", "says"),
     [
         (lambda text: text[: len(text) // 2], "is not JSON any more"),
         (lambda text: "\udcff", "cannot be read"),
         (_malformed_mod, "does not hold what a manifest holds: note 1: `mod` is not a time"),
+        (_mod_beyond_a_package, "does not hold what a manifest holds: note 1: `mod` is not"),
         (lambda text: text.replace('"format": 4', '"format": 2'), "has format 2"),
         (lambda text: "[]", "is not a chaincards manifest"),
     ],
-    ids=["truncated", "not-utf8", "mod-as-text", "old-format", "not-an-object"],
+    ids=["truncated", "not-utf8", "mod-as-text", "mod-too-large", "old-format", "not-an-object"],
 )
 def test_a_damaged_manifest_stops_the_build_with_what_to_do(
     tmp_path: Path, damage: object, says: str

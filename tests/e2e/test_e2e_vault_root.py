@@ -105,3 +105,18 @@ def test_without_obsidian_a_picture_outside_the_folder_is_missing(tmp_path: Path
     (tmp_path / "plain" / "cell.png").write_bytes(b"outside")
     result = CliRunner().invoke(app, ["build", str(folder), "-o", str(tmp_path / "out")])
     assert "image not found in the vault, or not readable: cell.png" in result.stderr
+
+
+def test_a_path_to_a_picture_elsewhere_in_the_vault_picks_that_one(
+    vault: Path, tmp_path: Path
+) -> None:
+    (vault / "cell.png").write_bytes(b"vault root")
+    (vault / "Elsewhere" / "deep").mkdir(parents=True)
+    (vault / "Elsewhere" / "deep" / "cell.png").write_bytes(b"deep")
+    folder = vault / "Courses" / "Bio 101"
+    write(
+        folder / "Cells.md", PICTURE_NOTE.replace("[[cell.png]]", "[[Elsewhere/deep/cell.png]]"), T0
+    )
+    result = CliRunner().invoke(app, ["build", str(folder), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 0 and ": warning:" not in result.stderr, result.output
+    assert _packed(tmp_path / "out") == [b"deep"]

@@ -51,7 +51,8 @@ WINDOW = 32
 # Old cards per new card whose similarity is computed: those sharing most of their words.
 SHORTLIST = 3
 # Like git's rename limit: past this many (gone file, new file) pairs in one folder, renames
-# are not looked for there (moves, same name elsewhere, still are).
+# are not looked for there; past this many of one file name (`index.md` in every folder of a
+# renamed tree), moves of that name are not either. Step 2 still pairs cards word for word.
 RENAME_PAIRS = 10_000
 
 
@@ -241,13 +242,16 @@ def _file_pairs(
         by_name[pure.name].append(path)
         by_folder[str(pure.parent)].append(path)
     gone_per_folder = Counter(str(PurePosixPath(path).parent) for path in gone)
+    gone_per_name = Counter(PurePosixPath(path).name for path in gone)
     words = {path: _words(e.front for e in old_by_file[path]) for path in gone}
     words |= {path: _words(n.front for n in new_by_file[path]) for path in arrived}
     scored: list[tuple[float, str, str]] = []
     for old in gone:
         pure = PurePosixPath(old)
         folder = str(pure.parent)
-        targets = set(by_name.get(pure.name, ()))
+        targets: set[str] = set()
+        if gone_per_name[pure.name] * len(by_name.get(pure.name, ())) <= RENAME_PAIRS:
+            targets.update(by_name.get(pure.name, ()))  # a move keeps the name
         if gone_per_folder[folder] * len(by_folder.get(folder, ())) <= RENAME_PAIRS:
             targets.update(by_folder.get(folder, ()))
         for new in targets:

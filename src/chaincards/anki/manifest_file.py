@@ -21,6 +21,10 @@ _READABLE = (3, 4)  # 4 added `asks`, `own_guid`, `ords` and the retired entries
 _TEXT = ("guid", "deck", "kind", "shape", "source", "hash", "front")
 _OPTIONAL_TEXT = ("asks", "own_guid")
 _SHAPES = ("basic", "reverse", "cloze")
+# Bounds a package can hold: note ids are SQLite integers, times become milliseconds in them.
+_MAX_ID = 2**63 - 1
+_MAX_TIME = _MAX_ID // 1000 - 1_000_000
+_MAX_ORD = 10_000
 
 
 class ManifestError(Exception):
@@ -50,7 +54,7 @@ def read_manifest(path: Path) -> Manifest:
         raise ManifestError(path, f"cannot be read ({reason})") from None
     try:
         document = json.loads(text)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise ManifestError(path, f"is not JSON any more ({exc})") from None
     if not isinstance(document, dict):
         raise ManifestError(path, "is not a chaincards manifest")
@@ -90,10 +94,10 @@ def _entry(item: object, number: int) -> Entry:
             raise ValueError(f"{where}: `{key}` is missing or not text")
     if item["shape"] not in _SHAPES or not item["guid"]:
         raise ValueError(f"{where}: no GUID, or an unknown shape {item['shape']!r}")
-    ids = _numbers(item.get("ids"), f"{where}: `ids`", minimum=1)
-    ords = _numbers(item.get("ords", [0]), f"{where}: `ords`", minimum=0)
+    ids = _numbers(item.get("ids"), f"{where}: `ids`", minimum=1, maximum=_MAX_ID)
+    ords = _numbers(item.get("ords", [0]), f"{where}: `ords`", minimum=0, maximum=_MAX_ORD)
     mod = item.get("mod", 0)
-    if not _is_int(mod) or mod < 0:
+    if not _is_int(mod) or not 0 <= mod <= _MAX_TIME:
         raise ValueError(f"{where}: `mod` is not a time")
     # A big vault's manifests hold hundreds of thousands of entries naming a few decks,
     # kinds and shapes: each of those names is held once.
@@ -101,11 +105,11 @@ def _entry(item: object, number: int) -> Entry:
     return Entry(**{**item, **shared, "ids": ids, "ords": ords, "mod": mod})
 
 
-def _numbers(value: object, what: str, minimum: int) -> tuple[int, ...]:
+def _numbers(value: object, what: str, minimum: int, maximum: int) -> tuple[int, ...]:
     if not isinstance(value, list) or not value:
         raise ValueError(f"{what} is not a list of numbers")
-    if not all(_is_int(n) and n >= minimum for n in value):
-        raise ValueError(f"{what} holds something other than numbers from {minimum}")
+    if not all(_is_int(n) and minimum <= n <= maximum for n in value):
+        raise ValueError(f"{what} holds something other than numbers {minimum} to {maximum}")
     return tuple(value)
 
 

@@ -7,6 +7,7 @@ Markdown images `![alt](file.png)` that point into the vault are treated the sam
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, unquote
@@ -102,7 +103,8 @@ def _file_link(env: EnvType, resolved: str, shown: str) -> str:
     vault, prefix = env.get("vault_link") or ("", "")
     if not vault:
         return f'<span class="cc-embed">{escapeHtml(shown)}</span>'
-    file = quote(str(prefix) + resolved, safe="")
+    # A file outside the folder built (`../Attachments/x.pdf`) as its path in the vault.
+    file = quote(posixpath.normpath(str(prefix) + resolved).lstrip("/"), safe="")
     url = f"obsidian://open?vault={quote(str(vault), safe='')}&file={file}"
     return f'<a class="cc-file" href="{escapeHtml(url)}">{escapeHtml(shown)}</a>'
 

@@ -25,6 +25,7 @@ from chaincards.files import current_umask
 from chaincards.media import package_media_name
 from chaincards.preview.css import SCOPE, scope_css
 from chaincards.preview.render import PreviewCard
+from chaincards.source.obsidian_vault import obsidian_root
 
 MARKER = ".chaincards-preview"  # marks a folder this module may replace wholesale
 MEDIA_DIR = "media"
@@ -61,13 +62,15 @@ def copy_media(media_root: Path, media: Iterable[str], dest: Path) -> dict[str, 
     """Copy the vault's media files to `dest`; package name → its URL within the site.
 
     Cards refer to media by the flat name the package gives them. Missing files, and paths
-    that lead outside the vault, are skipped (the build reports missing media already).
+    that lead outside the vault (the Obsidian vault the folder belongs to, when it is part of
+    one), are skipped (the build reports missing media already).
     """
     root = media_root.resolve()
+    vault = (obsidian_root(root) or root).resolve()
     urls: dict[str, str] = {}
     for vault_path in sorted(set(media)):
         source = (root / vault_path).resolve()
-        if not source.is_relative_to(root) or not source.is_file():
+        if not source.is_relative_to(vault) or not source.is_file():
             continue
         name = package_media_name(vault_path)
         dest.mkdir(parents=True, exist_ok=True)

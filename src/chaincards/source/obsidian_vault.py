@@ -33,7 +33,7 @@ def attachment_folder(vault: Path) -> str | None:
     unreadable, or the vault root (`/`)."""
     try:
         settings = json.loads((vault / ".obsidian" / "app.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     folder = settings.get("attachmentFolderPath") if isinstance(settings, dict) else None
     if not isinstance(folder, str) or folder.strip() in ("", "/"):

@@ -83,22 +83,29 @@ class VaultIndex:
         for match in sorted(matches, key=lambda m: (m.count("/"), m)):
             if self._inside(match):
                 return match
-        return self._elsewhere_in_vault(PurePosixPath(target).name, base)
+        return self._elsewhere_in_vault(target, base)
 
-    def _elsewhere_in_vault(self, name: str, note_folder: PurePosixPath) -> str | None:
-        """A file of the Obsidian vault outside the folder built: in the attachment folder
-        the vault's settings name, else the one with the shortest path."""
-        found = self.outside.get(name.casefold(), [])
+    def _elsewhere_in_vault(self, target: str, note_folder: PurePosixPath) -> str | None:
+        """A file of the Obsidian vault outside the folder built: the one the target's path
+        names (relative to the note, or to the vault), else in the attachment folder the
+        vault's settings name, else the one with the shortest path."""
+        found = self.outside.get(PurePosixPath(target).name.casefold(), [])
         if not found or self.outer_root is None:
             return None
-        preferred: list[str] = []
+        inside = self.root.relative_to(self.outer_root)
+        named = {
+            _normalise(PurePosixPath(inside, note_folder, target)),
+            _normalise(PurePosixPath(target)),
+        }
+        # A bare name (`cell.png`) names no folder: only a path with one picks a file by it.
+        explicit = "/" in target
+        preferred = [f for f in found if explicit and self._vault_path(f).as_posix() in named]
         if self.attachments is not None:
-            inside = self.root.relative_to(self.outer_root)
             if self.attachments.startswith("./"):
                 folder = PurePosixPath(inside, note_folder, self.attachments[2:])
             else:
                 folder = PurePosixPath(self.attachments)
-            preferred = [f for f in found if self._vault_path(f).parent == folder]
+            preferred += [f for f in found if self._vault_path(f).parent == folder]
         ranked = sorted(found, key=lambda f: (self._vault_path(f).as_posix().count("/"), f))
         for match in [*preferred, *ranked]:
             if self._inside(match):
