@@ -68,14 +68,19 @@ def _asked(card: dict[str, Any]) -> tuple[str, str]:
     return ("back", fields["Back"])
 
 
+def _built_and_studied(col: Collection, vault: Path, out: Path) -> dict[int, int]:
+    """Build, import into `col`, and study every card: card id → interval."""
+    build(vault, out)
+    import_all(col, out)
+    return _study(col)
+
+
 def _studied_then_reworded(
     col: Collection, vault: Path, out: Path
 ) -> tuple[dict[int, int], dict[str, Any]]:
     """Build, import and study every card, then reword the ribosome card, build and import:
     the intervals studied, and the ribosome card as first imported."""
-    build(vault, out)
-    import_all(col, out)
-    studied = _study(col)
+    studied = _built_and_studied(col, vault, out)
     first = card_with(learner_cards(col), "What does the ribosome make?")
     edit(vault / "Cells.md", "What does the ribosome make?", "What does a ribosome make?", T0 + 60)
     build(vault, out)
@@ -124,10 +129,8 @@ def test_renaming_an_activity_everywhere_keeps_every_card_and_moves_no_history(
 def test_a_note_split_in_two_keeps_the_history_of_every_card(tmp_path: Path) -> None:
     vault = _vault(tmp_path, Cells=_note("Cells", *CELLS))
     out = tmp_path / "out"
-    build(vault, out)
     with fresh_collection(tmp_path / "anki") as col:
-        import_all(col, out)
-        studied = _study(col)
+        studied = _built_and_studied(col, vault, out)
         write(vault / "Cells.md", _note("Cells", *CELLS[:2]), T0 + 60)
         write(vault / "Organelles.md", _note("Organelles", *CELLS[2:]), T0 + 60)
         build(vault, out)
@@ -141,10 +144,8 @@ def test_a_note_split_in_two_keeps_the_history_of_every_card(tmp_path: Path) -> 
 def test_two_notes_merged_keep_the_history_of_every_card(tmp_path: Path) -> None:
     vault = _vault(tmp_path, Cells=_note("Cells", *CELLS), Enzymes=_note("Enzymes", *ENZYMES))
     out = tmp_path / "out"
-    build(vault, out)
     with fresh_collection(tmp_path / "anki") as col:
-        import_all(col, out)
-        studied = _study(col)
+        studied = _built_and_studied(col, vault, out)
         (vault / "Enzymes.md").unlink()
         write(vault / "Cells.md", _note("Cells", *CELLS, *ENZYMES), T0 + 60)
         build(vault, out)
@@ -194,10 +195,8 @@ def test_a_card_as_close_to_two_new_cards_gives_its_history_to_neither(tmp_path:
     press = [("What is the first input of the press?", "Steel"), ("Who runs the press?", "Ann")]
     vault = _vault(tmp_path, Press=_note("Press", *press))
     out = tmp_path / "out"
-    build(vault, out)
     with fresh_collection(tmp_path / "anki") as col:
-        import_all(col, out)
-        studied = _study(col)
+        studied = _built_and_studied(col, vault, out)
         old = card_with(learner_cards(col), "What is the first input of the press?")
         twins = [
             ("What is the first input of the press line?", "Steel"),

@@ -155,24 +155,20 @@ def _own_guid_besides(guid: str, used: Set[str]) -> str:
 def _same_elsewhere(
     new: list[_New], vanished: list[Entry], cards: list[CardNote]
 ) -> list[tuple[str, str, int]]:
-    """Step 2: (old GUID, new GUID, position) of cards that only moved to another note."""
-
-    def key(kind: str, shape: str, front: str, asks: str) -> tuple[str, str, str, str]:
-        return (kind, shape, front, asks)
-
-    old_keys = Counter(key(e.kind, e.shape, e.front, e.asks) for e in vanished)
-    new_keys: Counter[tuple[str, str, str, str]] = Counter()
+    """Step 2: (old GUID, new GUID, position) of cards that only moved to another note: the
+    same kind, shape, front and hidden text, each the only one of its kind on both sides."""
+    olds: dict[tuple[str, str, str, str], list[Entry]] = defaultdict(list)
+    for entry in vanished:
+        olds[(entry.kind, entry.shape, entry.front, entry.asks)].append(entry)
+    news: dict[tuple[str, str, str, str], list[_New]] = defaultdict(list)
     for item in new:
         card = cards[item.position]
-        new_keys[key(card.kind, card.shape, item.front, item.asks)] += 1
-    olds = {key(e.kind, e.shape, e.front, e.asks): e for e in vanished}
-    pairs: list[tuple[str, str, int]] = []
-    for item in new:
-        card = cards[item.position]
-        found = key(card.kind, card.shape, item.front, item.asks)
-        if item.front and old_keys[found] == 1 and new_keys[found] == 1:
-            pairs.append((olds[found].guid, item.guid, item.position))
-    return pairs
+        news[(card.kind, card.shape, item.front, item.asks)].append(item)
+    return [
+        (olds[key][0].guid, items[0].guid, items[0].position)
+        for key, items in news.items()
+        if key[2] and len(items) == 1 and len(olds.get(key, ())) == 1
+    ]
 
 
 def _edited(

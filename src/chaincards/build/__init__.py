@@ -84,12 +84,11 @@ def _build(
     clock: Clock,
     progress: Progress | None,
 ) -> BuildResult:
-    record = recall_vault(store) if store else None
+    # --reset-ids writes every package anew, from no manifest: the last build is no guide.
+    record = recall_vault(store) if store and not options.reset_ids else None
     keys = {source.path: entry_key(source) for source in loaded.sources}
     clock.lap("read")
     changed: list[SourceNote] | None = None  # None: more than notes changed since the record
-    if options.reset_ids:
-        record = None  # every package is written anew, from no manifest
     if record is not None and _same_vault(record, options, other_files(loaded), keys):
         changed = [s for s in loaded.sources if keys[s.path] != record.notes[s.path].key]
     if record is not None and changed == [] and _still_there(record):

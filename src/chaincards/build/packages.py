@@ -48,7 +48,7 @@ def without_clashes(
     by_file: dict[Path, list[str]] = {}
     for name in sorted(groups):
         by_file.setdefault(package_path_for(out, name, single), []).append(name)
-    kept = {name: cards for name, cards in groups.items()}
+    kept = dict(groups)
     problems: list[Diagnostic] = []
     for path, names in by_file.items():
         if len(names) < 2:

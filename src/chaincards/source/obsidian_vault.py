@@ -1,11 +1,10 @@
 """The Obsidian vault a built folder belongs to: its name and the folder's path inside it (for
-obsidian:// links), where it keeps attachments (`.obsidian/app.json`), and its files outside
-the folder, so a note's `![[picture.png]]` kept in the vault's attachment folder is found."""
+obsidian:// links), and where it keeps attachments (`.obsidian/app.json`), so a note's
+`![[picture.png]]` kept in the vault's attachment folder is found."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 
@@ -17,14 +16,13 @@ def obsidian_root(root: Path) -> Path | None:
     return None
 
 
-def obsidian_vault(root: Path) -> tuple[str, str]:
-    """The Obsidian vault `root` belongs to, as (its name, `root`'s path inside it ending in
-    `/`, or ""); `root` itself when there is none."""
-    found = obsidian_root(root)
-    if found is None:
+def vault_link(root: Path, vault: Path | None) -> tuple[str, str]:
+    """What obsidian:// links name for notes under `root`: the vault's name and `root`'s path
+    inside it ending in `/` (or ""); `root` itself when it belongs to no vault."""
+    if vault is None:
         return root.name, ""
-    inside = root.relative_to(found).as_posix()
-    return found.name, "" if inside == "." else inside + "/"
+    inside = root.relative_to(vault).as_posix()
+    return vault.name, "" if inside == "." else inside + "/"
 
 
 def attachment_folder(vault: Path) -> str | None:
@@ -39,30 +37,3 @@ def attachment_folder(vault: Path) -> str | None:
     if not isinstance(folder, str) or folder.strip() in ("", "/"):
         return None
     return folder.strip().rstrip("/")
-
-
-def files_outside(vault: Path, root: Path, skip: set[Path]) -> list[tuple[str, int]]:
-    """The vault's files that are not notes and lie outside `root`, as (path relative to
-    `root`, e.g. `../Attachments/cell.png`, mtime): hidden folders, `skip` and folder links
-    left out, as in the folder built."""
-    found: list[tuple[str, int]] = []
-    inner = root.resolve()
-    for folder, dirs, files in os.walk(vault, followlinks=False):
-        current = Path(folder)
-        dirs[:] = sorted(
-            d
-            for d in dirs
-            if not d.startswith(".")
-            and (current / d).resolve() not in skip
-            and (current / d).resolve() != inner
-        )
-        for name in sorted(files):
-            if name.startswith(".") or name.lower().endswith(".md"):
-                continue
-            path = current / name
-            try:
-                mtime = int(path.stat().st_mtime)
-            except OSError:
-                continue
-            found.append((Path(os.path.relpath(path, root)).as_posix(), mtime))
-    return found

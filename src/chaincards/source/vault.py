@@ -19,9 +19,8 @@ from chaincards.diagnostics import Diagnostic, error, warning
 from chaincards.document import SourceNote
 from chaincards.source.obsidian_vault import (
     attachment_folder,
-    files_outside,
     obsidian_root,
-    obsidian_vault,
+    vault_link,
 )
 
 DEFAULT_INCLUDE = ("*.md",)
@@ -48,11 +47,20 @@ class VaultIndex:
     # notes) by casefolded name, as paths relative to `root` (`../Attachments/x.png`), the
     # vault's folder, and its attachment folder setting.
     outside: dict[str, list[str]] = field(default_factory=dict)
+    in_vault: dict[str, PurePosixPath] = field(default_factory=dict)  # their vault paths
     outer_root: Path | None = None
     attachments: str | None = None
 
-    def add_outside(self, rel: str, mtime: int) -> None:
-        self.mtimes[rel] = mtime
+    def add_outside(self, in_vault: str) -> None:
+        """A file of the Obsidian vault (`in_vault`: its path there) outside `root`."""
+        assert self.outer_root is not None
+        full = self.outer_root / in_vault
+        rel = Path(os.path.relpath(full, self.root)).as_posix()
+        try:
+            self.mtimes[rel] = int(full.stat().st_mtime)
+        except OSError:
+            self.mtimes[rel] = 0
+        self.in_vault[rel] = PurePosixPath(in_vault)
         self.outside.setdefault(PurePosixPath(rel).name.casefold(), []).append(rel)
 
     def add(self, rel: str, mtime: int = 0) -> None:
@@ -99,24 +107,18 @@ class VaultIndex:
         }
         # A bare name (`cell.png`) names no folder: only a path with one picks a file by it.
         explicit = "/" in target
-        preferred = [f for f in found if explicit and self._vault_path(f).as_posix() in named]
+        preferred = [f for f in found if explicit and self.in_vault[f].as_posix() in named]
         if self.attachments is not None:
             if self.attachments.startswith("./"):
                 folder = PurePosixPath(inside, note_folder, self.attachments[2:])
             else:
                 folder = PurePosixPath(self.attachments)
-            preferred += [f for f in found if self._vault_path(f).parent == folder]
-        ranked = sorted(found, key=lambda f: (self._vault_path(f).as_posix().count("/"), f))
+            preferred += [f for f in found if self.in_vault[f].parent == folder]
+        ranked = sorted(found, key=lambda f: (self.in_vault[f].as_posix().count("/"), f))
         for match in [*preferred, *ranked]:
             if self._inside(match):
                 return match
         return None
-
-    def _vault_path(self, rel: str) -> PurePosixPath:
-        """A path relative to `root` as a path inside the Obsidian vault."""
-        assert self.outer_root is not None
-        full = os.path.normpath(self.root / rel)
-        return PurePosixPath(Path(os.path.relpath(full, self.outer_root)).as_posix())
 
     def note_names(self) -> set[str]:
         return set(self.by_stem)
@@ -195,7 +197,9 @@ def discover(
     index = VaultIndex(root)
     diagnostics: list[Diagnostic] = []
     skip_resolved = {s.resolve() for s in skip}
-    for rel in _walk(root, skip_resolved, diagnostics, root):
+    # The folder built is usually the one named: its walk for the index serves for its notes.
+    walked = {root: _walk(root, skip_resolved, diagnostics, root)}
+    for rel in walked[root]:
         if not _encodable(rel):
             continue  # reported below when it is a note; never linkable or packable
         try:
@@ -216,7 +220,9 @@ def discover(
                 notes[vault_rel] = named
             continue
         resolved = path.resolve()
-        for rel in _walk(resolved, skip_resolved, diagnostics, root):
+        if resolved not in walked:
+            walked[resolved] = _walk(resolved, skip_resolved, diagnostics, root)
+        for rel in walked[resolved]:
             full = resolved / rel
             vault_rel = full.relative_to(root).as_posix()
             if not _matches(PurePosixPath(rel).name, include) or _matches(vault_rel, exclude):
@@ -233,12 +239,14 @@ def discover(
     ordered = [notes[k] for k in sorted(notes)]
     if not ordered and not diagnostics:
         diagnostics.append(_nothing_found(paths, index, include, exclude))
-    link_vault, link_prefix = obsidian_vault(root)
     outer = obsidian_root(root)
+    link_vault, link_prefix = vault_link(root, outer)
     if outer is not None and outer != root:
         index.outer_root, index.attachments = outer, attachment_folder(outer)
-        for rel, mtime in files_outside(outer, root, skip_resolved):
-            index.add_outside(rel, mtime)
+        # The rest of the vault: its unreadable folders are not this build's business.
+        for in_vault in _walk(outer, skip_resolved | {root}, [], outer):
+            if not in_vault.lower().endswith(".md"):
+                index.add_outside(in_vault)
     return Vault(
         root, root.name, ordered, index, diagnostics, vault_name or link_vault, link_prefix
     )
@@ -288,9 +296,7 @@ def _not_a_note(path: Path, root: Path) -> str:
     return ""
 
 
-def _walk(
-    top: Path, skip: set[Path], diagnostics: list[Diagnostic] | None = None, root: Path = Path()
-) -> list[str]:
+def _walk(top: Path, skip: set[Path], diagnostics: list[Diagnostic], root: Path) -> list[str]:
     """Files under `top`, relative to it, minus hidden folders, the output folder and folder links.
 
     Folder symlinks are never followed: that rules out loops and folders outside the vault.
@@ -299,9 +305,9 @@ def _walk(
     """
 
     def unreadable(problem: OSError) -> None:
-        if diagnostics is not None and problem.filename:
+        if problem.filename:
             where = Path(problem.filename).resolve()
-            shown = where.relative_to(root.resolve()).as_posix() if root.parts else str(where)
+            shown = where.relative_to(root.resolve()).as_posix()
             reason = problem.strerror or problem
             message = f"cannot read folder: {reason}; its notes are skipped"
             if warning(shown, 1, message) not in diagnostics:
