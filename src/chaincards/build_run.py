@@ -63,13 +63,17 @@ class BuildRun:
             f"waiting for another build writing to {self.out}", markup=False, soft_wrap=True
         )
 
-    def once(self, one_line_json: bool = False) -> int:
+    def checked_build(self) -> tuple[BuildResult, float]:
+        """`build`, with a folder or file it cannot write as a `UsageError`."""
         try:
-            result, seconds = self.build()
+            return self.build()
         except (OSError, sqlite3.Error) as exc:
             reason = getattr(exc, "strerror", None) or exc
             where = getattr(exc, "filename", None) or f"--out {self.out}"
             raise UsageError(f"{where}: cannot write: {reason}") from None
+
+    def once(self, one_line_json: bool = False) -> int:
+        result, seconds = self.checked_build()
         strict = self.settings["strict"]
         code = exit_code(result.diagnostics, strict=strict)
         # --quiet keeps errors only, unless --strict makes every warning a failure.

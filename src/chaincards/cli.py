@@ -28,12 +28,14 @@ from chaincards.cli_options import (
     StrictOpt,
     VerboseOpt,
     note_targets,
+    output_folder,
     read_parsed,
     settings_for,
     stderr_console,
     stdout_console,
     usage_error,
 )
+from chaincards.collection.profiles import anki_data_folder, profile_collection
 from chaincards.decks import valid_deck_or
 from chaincards.diagnostics import exit_code
 from chaincards.model import build_model, model_to_json
@@ -42,6 +44,7 @@ from chaincards.parallel import default_jobs
 from chaincards.pipeline import compile_parsed
 from chaincards.reports import model_tree, print_diagnostics, settings_table
 from chaincards.source.vault import UsageError, vault_root_for
+from chaincards.sync_run import SyncRun
 
 # Typer prints an argument's Python type after its metavar (`PATH... <list[Path]>`); the
 # metavars here already say what to type, so help shows them alone.
@@ -54,6 +57,7 @@ app = typer.Typer(
         "\b\nExamples:\n"
         "  chaincards build notes/ --out decks/\n"
         "  chaincards build seeds/ --include '*.txt' --single course.apkg\n"
+        "  chaincards sync notes/ --profile 'User 1' --dry-run\n"
         "  chaincards inspect 'decks/ITIL 4 Foundation.apkg'\n"
         "  chaincards graph notes/ -o chain.svg\n"
         "  chaincards preview notes/ -o site/\n\n"
@@ -135,13 +139,7 @@ def build(
     targets = note_targets(paths)
     flags = Flags(out_text, include, exclude, single, default_deck, cards, strict, diagrams)
     settings = settings_for(targets, flags)
-    out = Path(settings["out"])
-    if out.exists() and not out.is_dir():
-        raise usage_error(f"--out {out}: exists and is not a folder")
-    root = vault_root_for(targets)
-    if out.resolve().is_relative_to(root):
-        # The next build would read its own output (and Obsidian would index it).
-        raise usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
+    out, root = output_folder(settings, targets)
     # A hidden folder in the vault: Obsidian and chaincards both skip it, git ignores it.
     cache = cache_dir or root / ".chaincards-cache"
     run = BuildRun(
@@ -162,6 +160,66 @@ def build(
     except UsageError as exc:
         raise usage_error(str(exc)) from None
     raise typer.Exit(code)
+
+
+@app.command()
+def sync(
+    paths: PathsArg = None,
+    collection: Annotated[
+        Path | None,
+        typer.Option(
+            "--collection", "-c", metavar="FILE.anki2", help="The Anki collection to bring in step."
+        ),
+    ] = None,
+    profile: Annotated[
+        str | None,
+        typer.Option(
+            "--profile", "-p", metavar="NAME", help="The collection of this Anki profile."
+        ),
+    ] = None,
+    delete: Annotated[
+        bool,
+        typer.Option("--delete", help="Remove the notes chaincards made whose source is gone."),
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", "-n", help="Say what would change; write nothing to Anki.")
+    ] = False,
+    out_text: OutOpt = None,
+    include: IncludeOpt = None,
+    exclude: ExcludeOpt = None,
+    single: SingleOpt = None,
+    default_deck: DefaultDeckOpt = None,
+    cards: CardsOpt = None,
+    strict: StrictOpt = None,
+    diagrams: DiagramsOpt = None,
+    quiet: QuietOpt = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Build, then update an Anki collection in place (needs chaincards[anki]; close Anki)."""
+    if (collection is None) == (profile is None):
+        raise usage_error("give the collection: --collection FILE.anki2 or --profile NAME")
+    target = collection or _profile_collection(profile or "")
+    targets = note_targets(paths)
+    flags = Flags(out_text, include, exclude, single, default_deck, cards, strict, diagrams)
+    settings = settings_for(targets, flags)
+    out, root = output_folder(settings, targets)
+    cache = root / ".chaincards-cache"
+    build_run = BuildRun(
+        targets, settings, out, cache, default_jobs(), stderr_console(), quiet, as_json=as_json
+    )
+    run = SyncRun(build_run, target, delete=delete, dry_run=dry_run)
+    try:
+        code = run.once()
+    except UsageError as exc:
+        raise usage_error(str(exc)) from None
+    raise typer.Exit(code)
+
+
+def _profile_collection(name: str) -> Path:
+    try:
+        return profile_collection(name, anki_data_folder())
+    except ValueError as exc:
+        raise usage_error(str(exc)) from None
 
 
 @app.command()

@@ -138,3 +138,16 @@ def settings_for(targets: list[Path], flags: Flags) -> Settings:
         return resolve_settings(vault_root_for(targets), given)
     except UsageError as exc:
         raise usage_error(str(exc)) from None
+
+
+def output_folder(settings: Settings, targets: list[Path]) -> tuple[Path, Path]:
+    """The packages' folder the settings name, and the vault's root; a usage error when the
+    folder is a file or inside the vault (the next build would read its own output, and
+    Obsidian would index it)."""
+    out = Path(settings["out"])
+    if out.exists() and not out.is_dir():
+        raise usage_error(f"--out {out}: exists and is not a folder")
+    root = vault_root_for(targets)
+    if out.resolve().is_relative_to(root):
+        raise usage_error(f"--out {out} is inside the vault {root}; choose a folder outside it")
+    return out, root

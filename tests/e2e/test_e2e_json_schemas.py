@@ -41,7 +41,10 @@ USED_BY = {
         "inspect.schema.json",
         "inspect-diff.schema.json",
     )
-} | {"model.schema.json": ("test_e2e_model_cli.py", '/ "model.schema.json"')}
+} | {
+    "model.schema.json": ("test_e2e_model_cli.py", '/ "model.schema.json"'),
+    "sync.schema.json": ("../anki/test_anki_sync.py", '"sync.schema.json"'),
+}
 CHAPTER = "ITIL 4/Chapters/5 The service value chain.md"
 DELETED = (
     ">[!info] card\n>Do the value chain activities have to be performed in a fixed order?\n"

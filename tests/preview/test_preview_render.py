@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from chaincards.anki.backend import anki_backend_installed
 from chaincards.anki.package import package_file_name, package_groups, write_package
 from chaincards.cards.card import CardNote, split_origin
 from chaincards.pipeline import compile_vault
@@ -24,6 +25,10 @@ from chaincards.preview.render import (
 )
 
 SAMPLE_VAULT = Path(__file__).resolve().parents[2] / "notes"
+
+needs_anki = pytest.mark.skipif(
+    not anki_backend_installed(), reason="needs Anki's backend: pip install 'chaincards[anki]'"
+)
 
 
 def note(guid: str, **fields: object) -> CardNote:
@@ -173,6 +178,7 @@ def test_render_cards_picks_anki_only_with_packages(monkeypatch: pytest.MonkeyPa
 # --- against Anki -------------------------------------------------------------------------------
 
 
+@needs_anki
 def test_both_renderers_agree_on_the_sample_vault(tmp_path: Path) -> None:
     pytest.importorskip("anki")
     cards = compile_vault([SAMPLE_VAULT]).cards
@@ -214,6 +220,7 @@ TRICKY_CLOZES = [
 ]
 
 
+@needs_anki
 def test_own_renderer_matches_anki_byte_for_byte_on_tricky_notes(tmp_path: Path) -> None:
     pytest.importorskip("anki")
     contexts = ["", "<div></div>", "<p></p>", " <br> ", "Ctx"]
@@ -233,6 +240,7 @@ def test_own_renderer_matches_anki_byte_for_byte_on_tricky_notes(tmp_path: Path)
         assert anki_card == own_card
 
 
+@needs_anki
 def test_anki_renderer_needs_every_card_in_the_packages(tmp_path: Path) -> None:
     pytest.importorskip("anki")
     packaged = [note("in1")]

@@ -9,7 +9,6 @@ those templates use; a test keeps the two in agreement on the sample vault.
 from __future__ import annotations
 
 import html
-import importlib.util
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -17,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from chaincards.anki.backend import anki_backend_installed
 from chaincards.anki.notetypes import fields_for, notetype_for
 from chaincards.anki.package import card_ords
 from chaincards.cards.card import CardNote, split_origin
@@ -62,7 +62,7 @@ def _order(card: PreviewCard) -> tuple[str, str, int, str, int]:
 
 
 def anki_available() -> bool:
-    return importlib.util.find_spec("anki") is not None
+    return anki_backend_installed()
 
 
 def render_with_anki(cards: list[CardNote], packages: list[Path]) -> list[PreviewCard]:
