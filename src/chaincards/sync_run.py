@@ -11,7 +11,7 @@ from typing import Any
 
 import typer
 
-from chaincards.anki.manifest_file import ManifestError, read_manifests
+from chaincards.anki.manifest_file import recorded_guids
 from chaincards.build_run import BuildRun
 from chaincards.collection.apply import SyncError, SyncOutcome, check_ready, sync_collection
 from chaincards.collection.plan import HeldNote, Plan
@@ -34,7 +34,8 @@ class SyncRun:
             check_ready(self.collection)  # before a long build, not after it
         except SyncError as exc:
             raise UsageError(str(exc)) from None
-        made = _made_guids(run.out)  # before the build retires any of them
+        # Read before the build: what it retires past the manifests' bound is still known.
+        made = recorded_guids(run.out)
         result, _seconds = run.checked_build()
         code = exit_code(result.diagnostics, strict=run.settings["strict"])
         if code:
@@ -42,16 +43,20 @@ class SyncRun:
             print_diagnostics(run.console, result.diagnostics)
             self._report_nothing(code, result.diagnostics, build_report(result, code))
             return code
-        sources = _sources(run.out)
-        made |= sources.keys()
         packages = [package.path for package in result.packages if not package.stale]
         try:
             wanted = read_packages(packages)
+            # Every GUID chaincards made: recorded before this build, or made by it.
             outcome = sync_collection(
-                self.collection, wanted, made, delete=self.delete, dry_run=self.dry_run
+                self.collection,
+                wanted,
+                made.keys() | wanted.notes.keys(),
+                delete=self.delete,
+                dry_run=self.dry_run,
             )
         except (SyncError, ValueError) as exc:
             raise UsageError(str(exc)) from None
+        sources = recorded_guids(run.out) if outcome.plan.skipped else {}
         skipped = [
             warning(*_where(sources.get(guid, "")), f"{reason} (sync leaves this note)")
             for guid, reason in outcome.plan.skipped
@@ -85,24 +90,6 @@ class SyncRun:
                 markup=False,
                 soft_wrap=True,
             )
-
-
-def _made_guids(out: Path) -> set[str]:
-    return set(_sources(out))
-
-
-def _sources(out: Path) -> dict[str, str]:
-    """Every GUID the manifests in `out` record, made now or retired, with its `path:line`.
-    A damaged manifest gives none: the build reports it and stops."""
-    try:
-        manifests = read_manifests(out) if out.is_dir() else {}
-    except ManifestError:
-        return {}
-    found: dict[str, str] = {}
-    for manifest in manifests.values():
-        for entries in (manifest.retired, manifest.entries):
-            found.update((guid, entry.source) for guid, entry in entries.items())
-    return found
 
 
 def _where(source: str) -> tuple[str, int]:

@@ -43,6 +43,26 @@ def read_manifests(folder: Path, skip: Collection[Path] = ()) -> dict[Path, Mani
     return {path: read_manifest(path) for path in found if path not in skip}
 
 
+def recorded_guids(folder: Path) -> dict[str, str]:
+    """Every GUID the manifests in `folder` record, made now or retired, with its source
+    (`path:line`): what chaincards made. Read without the field checks of `read_manifest`; a
+    manifest that cannot be read gives none (a build reports it)."""
+    found: dict[str, str] = {}
+    for path in sorted(folder.glob(f"*{SUFFIX}")) if folder.is_dir() else ():
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            continue
+        if not isinstance(document, dict):
+            continue
+        for key in ("retired", "notes"):
+            items = document.get(key)
+            for item in items if isinstance(items, list) else ():
+                if isinstance(item, dict) and isinstance(item.get("guid"), str):
+                    found[item["guid"]] = str(item.get("source", ""))
+    return found
+
+
 def read_manifest(path: Path) -> Manifest:
     """The previous build's manifest; empty when there is none (a first build)."""
     try:

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from chaincards.anki.backend import anki_backend_installed
 from chaincards.collection.plan import HeldNote, Plan, plan_sync
@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # the extra may be missing: imported only when a collection i
 
 INSTALL = "pip install 'chaincards[anki]'"
 _CHUNK = 500  # ids per SQL query: well under SQLite's limit of bound values
+_BATCH = 2_000  # notes per call that adds or updates them
+T = TypeVar("T")
 
 
 class SyncError(Exception):
@@ -159,6 +161,11 @@ def _chunks(ids: list[int]) -> Iterator[list[int]]:
         yield ids[start : start + _CHUNK]
 
 
+def _batches(items: list[T]) -> Iterator[list[T]]:
+    for start in range(0, len(items), _BATCH):
+        yield items[start : start + _BATCH]
+
+
 def _notetype_changes(
     col: Collection, wanted: dict[int, dict[str, Any]]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -266,24 +273,25 @@ def _write_notes(col: Collection, plan: Plan, wanted: Wanted, held: dict[str, He
             deck_ids[name] = found
         return deck_ids[name]
 
-    requests = []
-    for note in plan.add:
-        added = col.new_note(col.models.get(note.notetype_id))  # type: ignore[arg-type]
-        added.fields = list(note.fields)
-        added.guid = note.guid
-        added.tags = list(note.tags)
-        requests.append(AddNoteRequest(note=added, deck_id=deck_id(note.deck)))
-    if requests:
+    # In batches: tens of thousands of Note objects at once cost hundreds of megabytes.
+    for batch in _batches(plan.add):
+        requests = []
+        for note in batch:
+            added = col.new_note(col.models.get(note.notetype_id))  # type: ignore[arg-type]
+            added.fields = list(note.fields)
+            added.guid = note.guid
+            added.tags = list(note.tags)
+            requests.append(AddNoteRequest(note=added, deck_id=deck_id(note.deck)))
         col.add_notes(requests)
-    updated: list[Note] = []
-    for update in plan.update:
-        held_note = col.get_note(NoteId(update.held.note_id))
-        if update.fields is not None:
-            held_note.fields = list(update.fields)
-        if update.tags is not None:
-            held_note.tags = list(update.tags)
-        updated.append(held_note)
-    if updated:
+    for changes in _batches(plan.update):
+        updated: list[Note] = []
+        for update in changes:
+            held_note = col.get_note(NoteId(update.held.note_id))
+            if update.fields is not None:
+                held_note.fields = list(update.fields)
+            if update.tags is not None:
+                held_note.tags = list(update.tags)
+            updated.append(held_note)
         col.update_notes(updated)
     _settle_decks(col, [(held[g].note_id, n.deck) for g, n in wanted.notes.items() if g in held])
     if plan.remove:
