@@ -133,6 +133,13 @@ def _notes(col: Collection) -> dict[str, dict[str, Any]]:
     return found
 
 
+def _note_and_notetype(col: Collection, words: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    note = _notes(col)[_guid_of(col, words)]
+    notetype = col.models.get(note["mid"])
+    assert notetype is not None
+    return note, notetype
+
+
 def _chaincards_notetypes(col: Collection) -> dict[int, str]:
     return {m.id: m.name for m in col.models.all_names_and_ids() if "chaincards" in m.name}
 
@@ -379,9 +386,7 @@ def test_chaincards_notetypes_are_brought_back_in_step_with_their_ids(tmp_path: 
     collection = _empty_collection(tmp_path)
     _sync(vault, out, collection)
     with _opened(collection) as col:
-        note = _notes(col)[_guid_of(col, "Krebs cycle")]
-        notetype = col.models.get(note["mid"])
-        assert notetype is not None
+        note, notetype = _note_and_notetype(col, "Krebs cycle")
         wanted_css, wanted_front = notetype["css"], notetype["tmpls"][0]["qfmt"]
         notetype["css"] = ".card { color: red; }"
         notetype["tmpls"][0]["qfmt"] = "{{Front}} (changed)"
@@ -453,9 +458,7 @@ def test_a_field_missing_from_the_notetype_is_added_back_and_filled(tmp_path: Pa
     collection = _empty_collection(tmp_path)
     _sync(vault, out, collection)
     with _opened(collection) as col:
-        note = _notes(col)[_guid_of(col, "Krebs cycle")]
-        notetype = col.models.get(note["mid"])
-        assert notetype is not None
+        note, notetype = _note_and_notetype(col, "Krebs cycle")
         names = [f["name"] for f in notetype["flds"]]
         filled = dict(zip(names, note["fields"], strict=True))
         col.models.remove_field(notetype, notetype["flds"][-1])  # as an older notetype lacked it
