@@ -17,7 +17,7 @@ if _TESTS not in sys.path:
 
 ANKI_MISSING = "needs Anki's backend: pip install 'chaincards[anki]' (make test installs it)"
 # A module importing Anki, or the helpers that do, at its top level.
-_USES_ANKI = re.compile(r"^(?:from|import) (?:anki|ankitools|rebuilds)\b", re.MULTILINE)
+_USES_ANKI = re.compile(r"^(?:from|import) (?:anki|ankitools|rebuilds|syncs)\b", re.MULTILINE)
 
 
 def _anki_installed() -> bool:

@@ -13,7 +13,8 @@ import typer
 
 from chaincards.anki.manifest_file import recorded_guids
 from chaincards.build_run import BuildRun
-from chaincards.collection.apply import SyncError, SyncOutcome, check_ready, sync_collection
+from chaincards.collection.apply import SyncOutcome, sync_collection
+from chaincards.collection.opening import SyncError, check_ready
 from chaincards.collection.plan import HeldNote, Plan
 from chaincards.collection.wanted import read_packages
 from chaincards.diagnostics import Diagnostic, exit_code, warning
@@ -53,12 +54,13 @@ class SyncRun:
                 made.keys() | wanted.notes.keys(),
                 delete=self.delete,
                 dry_run=self.dry_run,
+                write_past_skips=not run.settings["strict"],
             )
         except (SyncError, ValueError) as exc:
             raise UsageError(str(exc)) from None
         sources = recorded_guids(run.out) if outcome.plan.skipped else {}
         skipped = [
-            warning(*_where(sources.get(guid, "")), f"{reason} (sync leaves this note)")
+            warning(*_where(sources.get(guid, "")), f"{reason}: sync leaves this note as it is")
             for guid, reason in outcome.plan.skipped
         ]
         diagnostics = result.diagnostics + skipped
@@ -70,7 +72,7 @@ class SyncRun:
             typer.echo(json.dumps(report, indent=2, ensure_ascii=False))
         elif not run.quiet:
             run.console.print(
-                sync_summary(self.collection, outcome),
+                sync_summary(self.collection, outcome, self.dry_run),
                 soft_wrap=True,
                 markup=False,
                 highlight=False,
@@ -136,19 +138,19 @@ def sync_report(
     }
 
 
-def sync_summary(collection: Path, outcome: SyncOutcome) -> str:
+def sync_summary(collection: Path, outcome: SyncOutcome, dry_run: bool) -> str:
     plan = outcome.plan
-    changes = (
-        plan.writes or outcome.media_added or outcome.notetypes_added or outcome.notetypes_updated
-    )
+    changes = outcome.changes
     if not changes and not plan.gone and not plan.emptied:
         return f"{collection}: already in step with the notes; nothing to change"
     if outcome.written:
         head = f"synced {collection}"
         if outcome.backup:
             head += f" (backup first: {outcome.backup})"
-    elif changes:
+    elif changes and dry_run:
         head = f"{collection}: a sync would change (dry run: nothing written)"
+    elif changes:
+        head = f"{collection}: nothing written (--strict, and a note above sync must leave)"
     else:
         head = f"{collection}: nothing to change"
     lines = [head]

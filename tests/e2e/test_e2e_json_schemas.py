@@ -43,7 +43,7 @@ USED_BY = {
     )
 } | {
     "model.schema.json": ("test_e2e_model_cli.py", '/ "model.schema.json"'),
-    "sync.schema.json": ("../anki/test_anki_sync.py", '"sync.schema.json"'),
+    "sync.schema.json": ("../syncs.py", '"sync.schema.json"'),
 }
 CHAPTER = "ITIL 4/Chapters/5 The service value chain.md"
 DELETED = (

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 from html import escape
 from urllib.parse import quote
 
 from chaincards.document import ParsedNote
+
+_TAG_LEVEL = re.compile(r"/|::")  # Obsidian nests tags with `/`, Anki with `::`
 
 
 def context_html(note: ParsedNote, section: tuple[str, ...]) -> str:
@@ -33,9 +37,12 @@ def _source_prefix(vault_name: str, link_prefix: str, path: str) -> str:
 
 @lru_cache(maxsize=65536)
 def anki_tag(tag: str) -> str:
-    """Anki tags cannot hold spaces; Obsidian's nested `a/b` is Anki's hierarchical `a::b`."""
-    tag = tag.strip().lstrip("#")
-    return "_".join(tag.split()).replace("/", "::").strip(":")
+    """Anki tags cannot hold spaces; Obsidian's nested `a/b` is Anki's hierarchical `a::b`.
+    Written as Anki stores it (NFC, no empty level: `a//b` is `a::b`), so a collection that
+    holds the tag holds it as the package gives it."""
+    tag = "_".join(unicodedata.normalize("NFC", tag).strip().lstrip("#").split())
+    levels = (part.strip(":") for part in _TAG_LEVEL.split(tag))
+    return "::".join(level for level in levels if level)
 
 
 def note_tags(note: ParsedNote, *extra: str) -> tuple[str, ...]:

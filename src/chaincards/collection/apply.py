@@ -1,38 +1,33 @@
 """The one place chaincards writes a learner's collection, through Anki's own backend (the
-optional `anki` package): open it (refusing one Anki has open, or one newer than the
-backend), read the notes a plan needs, back it up, add the media, and make the plan's
-changes in one transaction: all of them, or none."""
+optional `anki` package): read the notes a plan needs, back the collection up, add the
+media, and make the plan's changes in one transaction: all of them, or none."""
 
 from __future__ import annotations
 
-import copy
 import json
 import time
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from html import escape
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar, cast
 
-from chaincards.anki.backend import anki_backend_installed
-from chaincards.collection.plan import HeldNote, Plan, plan_sync
+from chaincards.collection.media import MediaPlan, media_bytes, media_folder, media_plan
+from chaincards.collection.notetypes import NotetypeStep, notetype_steps, relaid
+from chaincards.collection.opening import SyncError, opened
+from chaincards.collection.plan import HeldNote, Plan, deck_key, plan_sync
 from chaincards.collection.wanted import Wanted
 
 if TYPE_CHECKING:  # the extra may be missing: imported only when a collection is opened
-    from anki.collection import Collection
+    from anki.collection import CardId, Collection
     from anki.dbproxy import DBProxy
     from anki.decks import DeckId
+    from anki.models import NotetypeId
     from anki.notes import Note
 
-INSTALL = "pip install 'chaincards[anki]'"
 _CHUNK = 500  # ids per SQL query: well under SQLite's limit of bound values
 _BATCH = 2_000  # notes per call that adds or updates them
 T = TypeVar("T")
-
-
-class SyncError(Exception):
-    """A collection that cannot be synced: one line for the user (a usage error, exit 2)."""
 
 
 @dataclass
@@ -40,9 +35,15 @@ class SyncOutcome:
     plan: Plan
     written: bool = False
     backup: Path | None = None
-    media_added: list[str] = field(default_factory=list)
+    media_added: list[str] = field(default_factory=list)  # names in the media folder
     notetypes_added: int = 0
     notetypes_updated: int = 0
+
+    @property
+    def changes(self) -> bool:
+        return bool(
+            self.plan.writes or self.media_added or self.notetypes_added or self.notetypes_updated
+        )
 
 
 def sync_collection(
@@ -52,28 +53,41 @@ def sync_collection(
     *,
     delete: bool = False,
     dry_run: bool = False,
+    write_past_skips: bool = True,
 ) -> SyncOutcome:
     """Make the collection at `path` hold `wanted` (see `plan_sync`); with `dry_run` only
-    say what that would change. `made`: every GUID chaincards made (its manifests)."""
+    say what that would change. `made`: every GUID chaincards made (its manifests). Without
+    `write_past_skips` (`--strict`), a note the sync must leave alone stops the writing."""
     made = set(made)
-    with _opened(path) as col:
-        held = _held_notes(col, set(wanted.notes) | made)
-        new_types, changed_types = _notetype_changes(col, wanted.notetypes)
-        media = _media_to_add(col, wanted)
+    with opened(path, copy=dry_run) as col:
+        steps = notetype_steps(
+            {nid: col.models.get(cast("NotetypeId", nid)) for nid in wanted.notetypes},
+            wanted.notetypes,
+        )
+        held = _held_notes(col, set(wanted.notes) | made, steps)
+        _refuse_filtered_decks(col, {note.deck for note in wanted.notes.values()}, path)
+        media = media_plan(media_folder(path), wanted)
+        wanted = _with_media_renamed(wanted, media.renamed)
         plan = plan_sync(wanted.notes, held, made, delete=delete)
-        outcome = SyncOutcome(plan, media_added=media)
-        outcome.notetypes_added, outcome.notetypes_updated = len(new_types), len(changed_types)
-        if dry_run or not (plan.writes or media or new_types or changed_types):
+        outcome = SyncOutcome(plan, media_added=[media.renamed.get(n, n) for n in media.write])
+        outcome.notetypes_added = sum(step.new for step in steps.values())
+        outcome.notetypes_updated = len(steps) - outcome.notetypes_added
+        if dry_run or not outcome.changes or (plan.skipped and not write_past_skips):
             return outcome
-        outcome.backup = _backup(col, path.parent / "backups")
-        renamed = {name: col.media.write_data(name, wanted.media[name].read()) for name in media}
-        renamed = {old: new for old, new in renamed.items() if old != new}
-        if renamed:  # a different file of that name was there: the notes show the new one
+        try:
+            outcome.backup = _backup(col, path.parent / "backups")
+            outcome.media_added = _write_media(col, wanted, media)
+        except OSError as exc:
+            where = getattr(exc, "filename", None) or path.parent
+            raise SyncError(f"{where}: cannot write: {exc.strerror or exc}") from None
+        if outcome.media_added != [media.renamed.get(n, n) for n in media.write]:
+            # Anki named a file otherwise than foreseen: the cards show the name it chose.
+            renamed = dict(zip(media.write, outcome.media_added, strict=True))
             wanted = _with_media_renamed(wanted, renamed)
             plan = outcome.plan = plan_sync(wanted.notes, held, made, delete=delete)
 
         def write() -> None:
-            _write_notetypes(col, new_types, changed_types)
+            _write_notetypes(col, steps)
             _write_notes(col, plan, wanted, held)
 
         _db(col).transact(write)
@@ -81,79 +95,39 @@ def sync_collection(
         return outcome
 
 
-def check_ready(path: Path) -> None:
-    """SyncError unless Anki's backend is installed and `path` is a file: checked before a
-    sync builds anything, and again when it opens the collection."""
-    if not anki_backend_installed():
-        raise SyncError(f"chaincards sync needs Anki's backend: {INSTALL}")
-    if not path.is_file():
-        raise SyncError(
-            f"{path}: no Anki collection here (Anki's collection.anki2 is in its profile "
-            "folder; --profile NAME finds it)"
-        )
+def _db(col: Collection) -> DBProxy:
+    assert col.db is not None, "an open collection has its database"
+    return col.db
 
 
-@contextmanager
-def _opened(path: Path) -> Iterator[Collection]:
-    check_ready(path)
-    try:
-        from anki.collection import Collection
-        from anki.errors import BackendError
-    except ImportError:
-        raise SyncError(f"chaincards sync needs Anki's backend: {INSTALL}") from None
-    try:
-        col = Collection(str(path))
-    except BackendError as exc:
-        raise SyncError(_open_problem(path, exc)) from None
-    try:
-        yield col
-    except BackendError as exc:
-        raise SyncError(f"{path}: Anki's backend refused the change: {exc}") from None
-    finally:
-        col.close()
-
-
-def _open_problem(path: Path, problem: Exception) -> str:
-    from anki.buildinfo import version
-
-    text = str(problem)
-    if "already open" in text:
-        return f"{path}: the collection is open in Anki (or Anki is syncing): close Anki first"
-    if "FileTooNew" in text:
-        return (
-            f"{path}: the collection was saved by a newer Anki than this backend "
-            f"(anki {version}) understands: {INSTALL.replace('install', 'install -U')}"
-        )
-    return f"{path}: cannot be opened as an Anki collection: {text}"
-
-
-def _held_notes(col: Collection, guids: set[str]) -> dict[str, HeldNote]:
-    """The collection's notes with these GUIDs, with their cards' decks."""
+def _held_notes(
+    col: Collection, guids: set[str], steps: dict[int, NotetypeStep]
+) -> dict[str, HeldNote]:
+    """The collection's notes with these GUIDs, with their cards' home decks (a card in a
+    filtered deck is at home in its original deck), and their fields as they will read once
+    the notetypes in `steps` are written."""
     ids = [nid for nid, guid in _db(col).all("select id, guid from notes") if guid in guids]
     decks = {deck.id: deck.name for deck in col.decks.all_names_and_ids()}
     cards: dict[int, list[tuple[int, str, int]]] = {}
     notes: dict[str, HeldNote] = {}
     for chunk in _chunks(ids):
         marks = ",".join("?" * len(chunk))
-        query = f"select id, nid, did, ord from cards where nid in ({marks}) order by nid, ord"
+        query = (
+            "select id, nid, case when odid then odid else did end, ord from cards "
+            f"where nid in ({marks}) order by nid, ord"
+        )
         for cid, nid, did, ord_ in _db(col).all(query, *chunk):
             cards.setdefault(nid, []).append((cid, decks.get(did, ""), ord_))
         query = f"select id, guid, mid, flds, tags from notes where id in ({marks})"
-        for nid, guid, mid, fields, tags in _db(col).all(query, *chunk):
+        for nid, guid, mid, text, tags in _db(col).all(query, *chunk):
+            fields = tuple(text.split("\x1f"))
+            step = steps.get(mid)
+            if step is not None and not step.new:
+                fields = relaid(fields, step.layout)
             notes[guid] = HeldNote(
-                nid,
-                guid,
-                mid,
-                tuple(fields.split("\x1f")),
-                tuple(tags.split()),
-                tuple(cards.get(nid, ())),
+                nid, guid, mid, fields, tuple(tags.split()), tuple(cards.get(nid, ()))
             )
     return notes
-
-
-def _db(col: Collection) -> DBProxy:
-    assert col.db is not None, "an open collection has its database"
-    return col.db
 
 
 def _chunks(ids: list[int]) -> Iterator[list[int]]:
@@ -166,65 +140,30 @@ def _batches(items: list[T]) -> Iterator[list[T]]:
         yield items[start : start + _BATCH]
 
 
-def _notetype_changes(
-    col: Collection, wanted: dict[int, dict[str, Any]]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """chaincards' notetypes the collection lacks, and those it has out of step with the
-    packages' (fields, templates, style), as they should be written."""
-    new: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
-    for notetype_id, notetype in sorted(wanted.items()):
-        held = col.models.get(notetype_id)  # type: ignore[arg-type]
-        if held is None:
-            new.append(notetype)
-            continue
-        merged = _in_step(held, notetype)
-        if merged != held:
-            changed.append(merged)
-    return new, changed
-
-
-def _in_step(held: dict[str, Any], package: dict[str, Any]) -> dict[str, Any]:
-    """The collection's notetype with the package's fields, templates and style. Fields and
-    templates are matched by name and keep their place (`ord`), so Anki moves each note's
-    content with them; the learner's name for the notetype and field fonts stay."""
-    merged = copy.deepcopy(held)
-    merged["css"] = package["css"]
-    merged["flds"] = _matched(held["flds"], package["flds"], ())
-    merged["tmpls"] = _matched(held["tmpls"], package["tmpls"], ("qfmt", "afmt"))
-    return merged
-
-
-def _matched(
-    held: list[dict[str, Any]], package: list[dict[str, Any]], taken: tuple[str, ...]
-) -> list[dict[str, Any]]:
-    by_name = {item["name"]: item for item in held}
-    found = []
-    for item in package:
-        old = by_name.get(item["name"])
-        if old is None:
-            found.append({**copy.deepcopy(item), "ord": None})
-        else:
-            found.append({**old, **{key: item[key] for key in taken}})
-    return found
-
-
-def _media_to_add(col: Collection, wanted: Wanted) -> list[str]:
-    """The packages' files the media folder lacks, or holds with other bytes."""
-    folder = Path(col.media.dir())
-    needed = []
-    for name, media in sorted(wanted.media.items()):
-        there = folder / name
-        try:
-            same = there.read_bytes() == media.read()
-        except OSError:
-            same = False
-        if not same:
-            needed.append(name)
-    return needed
+def _refuse_filtered_decks(col: Collection, decks: set[str], path: Path) -> None:
+    """SyncError when a note's deck, or a parent of it, is one of the learner's filtered
+    decks: Anki cannot put a card in one (nor make a deck inside one)."""
+    filtered = {
+        deck_key(deck.name): deck.name
+        for deck in col.decks.all_names_and_ids()
+        if col.decks.is_filtered(cast("DeckId", deck.id))
+    }
+    for name in sorted(decks):
+        parts = name.split("::")
+        for depth in range(1, len(parts) + 1):
+            found = filtered.get(deck_key("::".join(parts[:depth])))
+            if found is not None:
+                raise SyncError(
+                    f"{path}: the notes put cards in the deck {name!r}, but {found!r} is a "
+                    "filtered deck in this collection: rename it in Anki, or change cards-deck"
+                )
 
 
 def _with_media_renamed(wanted: Wanted, renamed: dict[str, str]) -> Wanted:
+    """The notes showing each file under the name it has in the collection's media folder."""
+    if not renamed:
+        return wanted
+
     def fixed(text: str) -> str:
         for old, new in renamed.items():
             text = text.replace(f'src="{escape(old)}"', f'src="{escape(new)}"')
@@ -246,18 +185,26 @@ def _backup(col: Collection, folder: Path) -> Path | None:
     return found[-1] if found else None
 
 
-def _write_notetypes(
-    col: Collection, new: list[dict[str, Any]], changed: list[dict[str, Any]]
-) -> None:
-    for notetype in new:
-        # Added with the package's id, as Anki's importer does, so packages built later
-        # still match this notetype.
-        added = {**notetype, "usn": -1, "mod": int(time.time())}
-        col._backend.add_or_update_notetype(
-            json=json.dumps(added).encode(), preserve_usn_and_mtime=True, skip_checks=False
-        )
-    for notetype in changed:
-        col.models.update_dict(notetype)
+def _write_media(col: Collection, wanted: Wanted, media: MediaPlan) -> list[str]:
+    """Write the files `media` names; the names Anki gave them, in the same order."""
+    written = dict(
+        (name, col.media.write_data(name, data))
+        for name, data in media_bytes(wanted, set(media.write))
+    )
+    return [written[name] for name in media.write]
+
+
+def _write_notetypes(col: Collection, steps: dict[int, NotetypeStep]) -> None:
+    for step in steps.values():
+        if step.new:
+            # Added with the package's id, as Anki's importer does, so packages built later
+            # still match this notetype.
+            added = {**step.notetype, "usn": -1, "mod": int(time.time())}
+            col._backend.add_or_update_notetype(
+                json=json.dumps(added).encode(), preserve_usn_and_mtime=True, skip_checks=False
+            )
+        else:
+            col.models.update_dict(step.notetype)
 
 
 def _write_notes(col: Collection, plan: Plan, wanted: Wanted, held: dict[str, HeldNote]) -> None:
@@ -278,7 +225,8 @@ def _write_notes(col: Collection, plan: Plan, wanted: Wanted, held: dict[str, He
         requests = []
         for note in batch:
             added = col.new_note(col.models.get(note.notetype_id))  # type: ignore[arg-type]
-            added.fields = list(note.fields)
+            # The learner's own fields of the notetype, after ours, start empty.
+            added.fields = [*note.fields, *[""] * (len(added.fields) - len(note.fields))]
             added.guid = note.guid
             added.tags = list(note.tags)
             requests.append(AddNoteRequest(note=added, deck_id=deck_id(note.deck)))
@@ -293,24 +241,34 @@ def _write_notes(col: Collection, plan: Plan, wanted: Wanted, held: dict[str, He
                 held_note.tags = list(update.tags)
             updated.append(held_note)
         col.update_notes(updated)
-    _settle_decks(col, [(held[g].note_id, n.deck) for g, n in wanted.notes.items() if g in held])
+    skipped = {guid for guid, _ in plan.skipped}
+    _settle_decks(
+        col,
+        {
+            held[guid].note_id: deck_id(note.deck)
+            for guid, note in wanted.notes.items()
+            if guid in held and guid not in skipped
+        },
+    )
     if plan.remove:
         col.remove_notes([NoteId(note.note_id) for note in plan.remove])
 
 
-def _settle_decks(col: Collection, notes: list[tuple[int, str]]) -> None:
-    """Every card of these (note id, deck) in its deck: the cards the plan moves, and any
-    card Anki made for a note whose update filled a field a template asks for."""
-    decks = {deck.name: deck.id for deck in col.decks.all_names_and_ids()}
-    wanted_deck = dict(notes)
-    moving: dict[str, list[int]] = {}
-    for chunk in _chunks(list(wanted_deck)):
+def _settle_decks(col: Collection, homes: dict[int, DeckId]) -> None:
+    """Every card of these notes (note id → deck) at home in its deck: the cards the plan
+    moves, and any card Anki made for a note whose update filled a field a template asks
+    for. A card in one of the learner's filtered decks stays there when its home is right."""
+    from anki.collection import CardId
+
+    moving: dict[DeckId, list[CardId]] = {}
+    for chunk in _chunks(list(homes)):
         marks = ",".join("?" * len(chunk))
-        for cid, nid, did in _db(col).all(
-            f"select id, nid, did from cards where nid in ({marks})", *chunk
-        ):
-            deck = wanted_deck[nid]
-            if decks.get(deck) != did:
-                moving.setdefault(deck, []).append(cid)
+        query = (
+            "select id, nid, case when odid then odid else did end from cards "
+            f"where nid in ({marks})"
+        )
+        for cid, nid, did in _db(col).all(query, *chunk):
+            if homes[nid] != did:
+                moving.setdefault(homes[nid], []).append(CardId(cid))
     for deck, cards in sorted(moving.items()):
-        col.set_deck(cards, int(col.decks.id(deck, create=True) or 0))  # type: ignore[arg-type]
+        col.set_deck(cards, deck)

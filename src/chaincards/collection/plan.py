@@ -81,7 +81,8 @@ def plan_sync(
     """The changes that make the collection hold `wanted`: `held` are the collection's notes
     by GUID (those of `wanted` and of `made`, at least), `made` every GUID chaincards made."""
     plan = Plan()
-    for guid in sorted(wanted):
+    # New notes in the packages' learning order, as an import adds them.
+    for guid in sorted(wanted, key=lambda g: (wanted[g].position, g)):
         note = wanted[guid]
         known = held.get(guid)
         if known is None:
@@ -89,17 +90,22 @@ def plan_sync(
             plan.count(note.deck).added += 1
             continue
         if known.notetype_id != note.notetype_id:
-            plan.skipped.append((guid, "its notetype was changed in Anki; it is left as it is"))
+            plan.skipped.append((guid, "its notetype was changed in Anki"))
             continue
         update = _update(known, note)
         if update is not None:
             plan.update.append(update)
             plan.count(note.deck).updated += 1
-        elsewhere = [card for card, deck, _ in known.cards if deck != note.deck]
+        # Anki's deck names ignore case: `Bio::CELLS` is the deck `Bio::Cells` already is.
+        elsewhere = [card for card, deck, _ in known.cards if deck_key(deck) != deck_key(note.deck)]
         if elsewhere:
             plan.move.setdefault(note.deck, []).extend(elsewhere)
             plan.count(note.deck).moved += 1
-        emptied = [card for card, _, ord_ in known.cards if ord_ not in note.ords]
+        emptied = [
+            card
+            for card, _, ord_ in known.cards
+            if ord_ not in note.ords and (not note.templates or ord_ < note.templates)
+        ]
         if emptied:
             plan.emptied.extend(emptied)
             plan.count(note.deck).emptied += len(emptied)
@@ -117,10 +123,16 @@ def plan_sync(
     return plan
 
 
+def deck_key(name: str) -> str:
+    return name.casefold()  # both sides are NFC already (Anki's, and `read_packages`)
+
+
 def _update(known: HeldNote, note: WantedNote) -> Update | None:
-    # A field the notetype gains in this sync is empty in the collection until it is filled.
-    padded = known.fields + ("",) * (len(note.fields) - len(known.fields))
-    fields = None if padded == note.fields else note.fields
+    # The notetype's fields begin with the packages' (a field it gains in this sync is
+    # empty until it is filled); fields of the learner's own come after and stay as they are.
+    count = len(note.fields)
+    ours = known.fields[:count] + ("",) * (count - len(known.fields))
+    fields = None if ours == note.fields else note.fields + known.fields[count:]
     tags = merged_tags(known.tags, note.tags)
     tags_changed = None if _folded(tags) == _folded(known.tags) else tags
     if fields is None and tags_changed is None:
