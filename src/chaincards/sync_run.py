@@ -47,11 +47,10 @@ class SyncRun:
         packages = [package.path for package in result.packages if not package.stale]
         try:
             wanted = read_packages(packages)
-            # Every GUID chaincards made: recorded before this build, or made by it.
             outcome = sync_collection(
                 self.collection,
                 wanted,
-                made.keys() | wanted.notes.keys(),
+                made.keys(),
                 delete=self.delete,
                 dry_run=self.dry_run,
                 write_past_skips=not run.settings["strict"],

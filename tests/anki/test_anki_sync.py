@@ -17,6 +17,7 @@ from typer.testing import CliRunner
 from ankitools import card_interval, fresh_collection, set_review_interval
 from chaincards.cli import app
 from chaincards.collection import apply
+from chaincards.collection import wanted as wanted_module
 from chaincards.collection.apply import sync_collection
 from chaincards.collection.wanted import read_packages
 from rebuilds import T0, edit, fixture_vault, import_all, write
@@ -225,7 +226,7 @@ def test_a_failure_part_way_leaves_the_collection_as_it_was(
 
     monkeypatch.setattr(apply, "_settle_decks", broken)
     with pytest.raises(RuntimeError):
-        sync_collection(collection, wanted, set(wanted.notes))
+        sync_collection(collection, wanted, set())
     with opened_collection(collection) as col:
         assert col.note_count() == 0  # the notes added before the failure were rolled back
         assert {m.name for m in col.models.all_names_and_ids()} == {
@@ -380,3 +381,30 @@ def test_a_field_missing_from_the_notetype_is_added_back_and_filled(tmp_path: Pa
         assert notetype is not None and [f["name"] for f in notetype["flds"]] == names
         assert dict(col.get_note(NoteId(note["id"])).items()) == filled
         assert card_interval(col, note["cards"][0][0]) == 5
+
+
+def test_notes_read_in_many_batches_sync_as_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(wanted_module, "BATCH", 2)  # 5 notes: three batches
+    vault, out = biology_vault(tmp_path), tmp_path / "decks"
+    collection = empty_collection(tmp_path)
+    assert run_sync_json(vault, out, collection)["totals"]["added"] == 5
+    edit(vault / "Digestion.md", "Biology::Body", "Biology::Gut", T0 + 60)
+    edit(vault / "Photosynthesis.md", "Carbon dioxide", "CO2", T0 + 60)
+    (vault / "Respiration.md").unlink()
+    report = run_sync_json(vault, out, collection, "--delete")
+    assert report["totals"] == {
+        "added": 0,
+        "updated": 1,
+        "moved": 1,
+        "removed": 2,
+        "gone": 0,
+        "emptied": 0,
+    }
+    with opened_collection(collection) as col:
+        notes = notes_by_guid(col)
+        assert len(notes) == 3
+        assert {n["cards"][0][2] for n in notes.values()} == {"Biology::Plants", "Biology::Gut"}
+        assert any("CO2" in f for n in notes.values() for f in n["fields"])
+    assert not run_sync_json(vault, out, collection)["written"]

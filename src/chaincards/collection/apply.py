@@ -7,8 +7,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from html import escape
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar, cast
 
@@ -16,14 +15,14 @@ from chaincards.collection.media import MediaPlan, media_bytes, media_folder, me
 from chaincards.collection.notetypes import NotetypeStep, notetype_steps, relaid
 from chaincards.collection.opening import SyncError, opened
 from chaincards.collection.plan import HeldNote, Plan, deck_key, plan_sync
-from chaincards.collection.wanted import Wanted
+from chaincards.collection.wanted import Wanted, WantedNote
 
 if TYPE_CHECKING:  # the extra may be missing: imported only when a collection is opened
     from anki.collection import CardId, Collection
     from anki.dbproxy import DBProxy
     from anki.decks import DeckId
     from anki.models import NotetypeId
-    from anki.notes import Note
+    from anki.notes import Note, NoteId
 
 _CHUNK = 500  # ids per SQL query: well under SQLite's limit of bound values
 _BATCH = 2_000  # notes per call that adds or updates them
@@ -57,18 +56,27 @@ def sync_collection(
 ) -> SyncOutcome:
     """Make the collection at `path` hold `wanted` (see `plan_sync`); with `dry_run` only
     say what that would change. `made`: every GUID chaincards made (its manifests). Without
-    `write_past_skips` (`--strict`), a note the sync must leave alone stops the writing."""
+    `write_past_skips` (`--strict`), a note the sync must leave alone stops the writing.
+
+    Two passes over the packages' notes, a batch at a time: the first finds what changes,
+    the second (when anything does) writes the batches that hold a change."""
     made = set(made)
     with opened(path, copy=dry_run) as col:
         steps = notetype_steps(
             {nid: col.models.get(cast("NotetypeId", nid)) for nid in wanted.notetypes},
             wanted.notetypes,
         )
-        held = _held_notes(col, set(wanted.notes) | made, steps)
-        _refuse_filtered_decks(col, {note.deck for note in wanted.notes.values()}, path)
+        _refuse_filtered_decks(col, wanted.decks, path)
         media = media_plan(media_folder(path), wanted)
-        wanted = _with_media_renamed(wanted, media.renamed)
-        plan = plan_sync(wanted.notes, held, made, delete=delete)
+        wanted.renamed = media.renamed
+        index = {guid: nid for nid, guid in _db(col).all("select id, guid from notes")}
+        plan, seen = Plan(), set[str]()
+        for batch in wanted.batches():
+            seen |= batch.keys()
+            held = _held_notes(col, [index[g] for g in batch if g in index], steps)
+            plan.absorb(plan_sync(batch, held, (), delete=False))
+        gone = [index[guid] for guid in sorted(made - seen) if guid in index]
+        plan.absorb(plan_sync({}, _held_notes(col, gone, steps), made, delete=delete))
         outcome = SyncOutcome(plan, media_added=[media.renamed.get(n, n) for n in media.write])
         outcome.notetypes_added = sum(step.new for step in steps.values())
         outcome.notetypes_updated = len(steps) - outcome.notetypes_added
@@ -80,15 +88,22 @@ def sync_collection(
         except OSError as exc:
             where = getattr(exc, "filename", None) or path.parent
             raise SyncError(f"{where}: cannot write: {exc.strerror or exc}") from None
-        if outcome.media_added != [media.renamed.get(n, n) for n in media.write]:
-            # Anki named a file otherwise than foreseen: the cards show the name it chose.
-            renamed = dict(zip(media.write, outcome.media_added, strict=True))
-            wanted = _with_media_renamed(wanted, renamed)
-            plan = outcome.plan = plan_sync(wanted.notes, held, made, delete=delete)
+        foreseen = outcome.media_added == [media.renamed.get(n, n) for n in media.write]
+        if not foreseen:  # Anki named a file otherwise: the cards show the name it chose
+            wanted.renamed = {
+                **media.renamed,
+                **dict(zip(media.write, outcome.media_added, strict=True)),
+            }
 
         def write() -> None:
             _write_notetypes(col, steps)
-            _write_notes(col, plan, wanted, held)
+            for batch in wanted.batches():
+                todo = {g: n for g, n in batch.items() if g in plan.touched or not foreseen}
+                if todo:
+                    held = _held_notes(col, [index[g] for g in todo if g in index], steps)
+                    _write_notes(col, plan_sync(todo, held, (), delete=False), todo, held)
+            if plan.remove:
+                col.remove_notes([cast("NoteId", note.note_id) for note in plan.remove])
 
         _db(col).transact(write)
         outcome.written = True
@@ -101,12 +116,11 @@ def _db(col: Collection) -> DBProxy:
 
 
 def _held_notes(
-    col: Collection, guids: set[str], steps: dict[int, NotetypeStep]
+    col: Collection, ids: list[int], steps: dict[int, NotetypeStep]
 ) -> dict[str, HeldNote]:
-    """The collection's notes with these GUIDs, with their cards' home decks (a card in a
-    filtered deck is at home in its original deck), and their fields as they will read once
-    the notetypes in `steps` are written."""
-    ids = [nid for nid, guid in _db(col).all("select id, guid from notes") if guid in guids]
+    """The collection's notes with these ids by GUID, with their cards' home decks (a card
+    in a filtered deck is at home in its original deck), and their fields as they will read
+    once the notetypes in `steps` are written."""
     decks = {deck.id: deck.name for deck in col.decks.all_names_and_ids()}
     cards: dict[int, list[tuple[int, str, int]]] = {}
     notes: dict[str, HeldNote] = {}
@@ -159,24 +173,6 @@ def _refuse_filtered_decks(col: Collection, decks: set[str], path: Path) -> None
                 )
 
 
-def _with_media_renamed(wanted: Wanted, renamed: dict[str, str]) -> Wanted:
-    """The notes showing each file under the name it has in the collection's media folder."""
-    if not renamed:
-        return wanted
-
-    def fixed(text: str) -> str:
-        for old, new in renamed.items():
-            text = text.replace(f'src="{escape(old)}"', f'src="{escape(new)}"')
-            text = text.replace(f"[sound:{escape(old, quote=False)}]", f"[sound:{new}]")
-        return text
-
-    notes = {
-        guid: replace(note, fields=tuple(fixed(f) for f in note.fields))
-        for guid, note in wanted.notes.items()
-    }
-    return Wanted(notes, wanted.notetypes, wanted.media)
-
-
 def _backup(col: Collection, folder: Path) -> Path | None:
     """Anki's own backup of the collection (kept and thinned out as Anki does), newest file."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -207,7 +203,10 @@ def _write_notetypes(col: Collection, steps: dict[int, NotetypeStep]) -> None:
             col.models.update_dict(step.notetype)
 
 
-def _write_notes(col: Collection, plan: Plan, wanted: Wanted, held: dict[str, HeldNote]) -> None:
+def _write_notes(
+    col: Collection, plan: Plan, wanted: dict[str, WantedNote], held: dict[str, HeldNote]
+) -> None:
+    """The plan's notes added and updated, and every card of `wanted`'s notes at home."""
     from anki.collection import AddNoteRequest
     from anki.notes import NoteId
 
@@ -246,12 +245,10 @@ def _write_notes(col: Collection, plan: Plan, wanted: Wanted, held: dict[str, He
         col,
         {
             held[guid].note_id: deck_id(note.deck)
-            for guid, note in wanted.notes.items()
+            for guid, note in wanted.items()
             if guid in held and guid not in skipped
         },
     )
-    if plan.remove:
-        col.remove_notes([NoteId(note.note_id) for note in plan.remove])
 
 
 def _settle_decks(col: Collection, homes: dict[int, DeckId]) -> None:

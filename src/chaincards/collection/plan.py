@@ -62,13 +62,27 @@ class Plan:
     # Notes whose notetype the learner changed in Anki: left alone (GUID, reason).
     skipped: list[tuple[str, str]] = field(default_factory=list)
     decks: dict[str, DeckCounts] = field(default_factory=dict)
+    touched: set[str] = field(default_factory=set)  # GUIDs of notes added, updated or moved
 
     @property
     def writes(self) -> bool:
-        return bool(self.add or self.update or self.move or self.remove)
+        return bool(self.touched or self.remove)
 
     def count(self, deck: str) -> DeckCounts:
         return self.decks.setdefault(deck, DeckCounts())
+
+    def absorb(self, part: Plan) -> None:
+        """Take in the counts and findings of a plan for other notes; not its notes to add,
+        update or move, which are written batch by batch."""
+        for deck, counts in part.decks.items():
+            mine = self.count(deck)
+            for key, number in vars(counts).items():
+                setattr(mine, key, getattr(mine, key) + number)
+        self.remove += part.remove
+        self.gone += part.gone
+        self.emptied += part.emptied
+        self.skipped += part.skipped
+        self.touched |= part.touched
 
 
 def plan_sync(
@@ -88,6 +102,7 @@ def plan_sync(
         if known is None:
             plan.add.append(note)
             plan.count(note.deck).added += 1
+            plan.touched.add(guid)
             continue
         if known.notetype_id != note.notetype_id:
             plan.skipped.append((guid, "its notetype was changed in Anki"))
@@ -96,11 +111,13 @@ def plan_sync(
         if update is not None:
             plan.update.append(update)
             plan.count(note.deck).updated += 1
+            plan.touched.add(guid)
         # Anki's deck names ignore case: `Bio::CELLS` is the deck `Bio::Cells` already is.
         elsewhere = [card for card, deck, _ in known.cards if deck_key(deck) != deck_key(note.deck)]
         if elsewhere:
             plan.move.setdefault(note.deck, []).extend(elsewhere)
             plan.count(note.deck).moved += 1
+            plan.touched.add(guid)
         emptied = [
             card
             for card, _, ord_ in known.cards
