@@ -187,7 +187,9 @@ def test_dry_run_writes_nothing(tmp_path: Path) -> None:
     vault, out = biology_vault(tmp_path), tmp_path / "decks"
     collection = empty_collection(tmp_path)
     before = file_digest(collection)
+    beside = sorted(p.name for p in collection.parent.iterdir())
     report = run_sync_json(vault, out, collection, "--dry-run")
+    assert sorted(p.name for p in collection.parent.iterdir()) == beside
     assert report["dry_run"] and not report["written"]
     assert report["totals"]["added"] == 5
     assert file_digest(collection) == before

@@ -7,6 +7,8 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -234,3 +236,37 @@ def test_a_backup_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "cannot write" in lines[0] and "backups" in lines[0], lines
     assert file_digest(collection) == before
+
+
+def test_fields_swapped_by_name_in_anki_settle_in_one_sync(tmp_path: Path) -> None:
+    vault, out, collection = _synced(tmp_path)
+    with opened_collection(collection) as col:
+        note, notetype = note_and_notetype(col, "Krebs cycle")
+        wanted_templates = [(t["qfmt"], t["afmt"]) for t in notetype["tmpls"]]
+        context = dict(col.get_note(NoteId(note["id"])).items())["Context"]
+        fields = {f["name"]: f for f in notetype["flds"]}
+        for old, new in (("Context", "Tmp"), ("Source", "Context"), ("Tmp", "Source")):
+            col.models.rename_field(notetype, fields.pop(old), new)
+            fields = {f["name"]: f for f in notetype["flds"]}
+        col.models.update_dict(notetype)
+    run_sync(vault, out, collection)
+    with opened_collection(collection) as col:
+        notetype = col.models.get(note["mid"])
+        assert notetype is not None
+        assert [(t["qfmt"], t["afmt"]) for t in notetype["tmpls"]] == wanted_templates
+        assert dict(col.get_note(NoteId(note["id"])).items())["Context"] == context
+    _in_step(vault, out, collection)
+
+
+def test_a_dry_run_reads_what_a_crash_left_in_the_write_ahead_log(tmp_path: Path) -> None:
+    vault, out, collection = _synced(tmp_path)
+    crash = (
+        "import os; from anki.collection import Collection; "
+        f"c = Collection({str(collection)!r}); c.remove_notes(c.find_notes('Krebs')); os._exit(0)"
+    )
+    subprocess.run([sys.executable, "-c", crash], check=True)
+    assert collection.with_name(collection.name + "-wal").stat().st_size > 0
+    beside = sorted(p.name for p in collection.parent.iterdir())
+    assert run_sync_json(vault, out, collection, "--dry-run")["totals"]["added"] == 1
+    assert sorted(p.name for p in collection.parent.iterdir()) == beside
+    assert run_sync_json(vault, out, collection)["totals"]["added"] == 1

@@ -9,7 +9,7 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from chaincards.collection.media import MediaPlan, media_bytes, media_folder, media_plan
 from chaincards.collection.notetypes import NotetypeStep, notetype_steps, relaid
@@ -200,7 +200,21 @@ def _write_notetypes(col: Collection, steps: dict[int, NotetypeStep]) -> None:
                 json=json.dumps(added).encode(), preserve_usn_and_mtime=True, skip_checks=False
             )
         else:
-            col.models.update_dict(step.notetype)
+            _bring_in_step(col, step.notetype)
+
+
+def _bring_in_step(col: Collection, notetype: dict[str, Any]) -> None:
+    """Fields first, then templates and style: Anki rewrites `{{Field}}` in the templates it
+    is given when a field is renamed, which must not touch the packages' templates."""
+    held = col.models.get(notetype["id"])
+    assert held is not None, "a notetype brought in step is in the collection"
+    if held["flds"] != notetype["flds"]:
+        col.models.update_dict({**held, "flds": notetype["flds"]})
+        held = col.models.get(notetype["id"])
+        assert held is not None
+    if held["tmpls"] != notetype["tmpls"] or held["css"] != notetype["css"]:
+        templates = {"tmpls": notetype["tmpls"], "css": notetype["css"]}
+        col.models.update_dict({**held, **templates})
 
 
 def _write_notes(

@@ -36,7 +36,11 @@ def check_ready(path: Path) -> None:
             f"{path}: no Anki collection here (Anki's collection.anki2 is in its profile "
             "folder; --profile NAME finds it)"
         )
-    try:  # read-only, through SQLite itself: the backend would make any file a collection
+    # Read-only, through SQLite itself: the backend would make any file a collection. SQLite
+    # may make its empty -wal and -shm files beside it for the read; they go again.
+    beside = [path.with_name(path.name + end) for end in ("-wal", "-shm")]
+    there = [side.exists() for side in beside]
+    try:
         with sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True) as db:
             db.execute("select ver from col").fetchone()
         db.close()
@@ -44,6 +48,13 @@ def check_ready(path: Path) -> None:
         if "locked" in str(exc):
             raise SyncError(f"{path}: {_OPEN_IN_ANKI}") from None
         raise SyncError(f"{path}: not an Anki collection ({exc})") from None
+    finally:
+        # The -shm index is rebuilt by whoever opens the file next; a -wal made here is empty.
+        wal, shm = beside
+        if not there[0] and wal.exists() and wal.stat().st_size == 0:
+            wal.unlink(missing_ok=True)
+        if not there[1]:
+            shm.unlink(missing_ok=True)
 
 
 @contextmanager
@@ -58,6 +69,10 @@ def opened(path: Path, *, copy: bool = False) -> Iterator[Collection]:
         scratch_path = Path(scratch) / "collection.anki2"
         try:
             shutil.copyfile(path, scratch_path)
+            # What a crash left in the write-ahead log is part of the collection too.
+            wal = path.with_name(path.name + "-wal")
+            if wal.is_file():
+                shutil.copyfile(wal, scratch_path.with_name(scratch_path.name + "-wal"))
         except OSError as exc:
             raise SyncError(f"{path}: cannot be read: {exc.strerror or exc}") from None
         with _backend_opened(scratch_path, path) as col:
