@@ -139,3 +139,11 @@ def guid_of(col: Collection, words: str) -> str:
     found = [g for g, n in notes_by_guid(col).items() if any(words in f for f in n["fields"])]
     assert len(found) == 1, (words, found)
     return found[0]
+
+
+def synced_vault(parent: Path) -> tuple[Path, Path, Path]:
+    """The biology vault synced once into an empty collection: (vault, out, collection)."""
+    vault, out = biology_vault(parent), parent / "decks"
+    collection = empty_collection(parent)
+    run_sync(vault, out, collection)
+    return vault, out, collection

@@ -33,6 +33,7 @@ from syncs import (
     opened_collection,
     run_sync,
     run_sync_json,
+    synced_vault,
 )
 
 
@@ -91,9 +92,7 @@ def _db(col: Collection) -> Any:
 def test_edit_updates_in_place_and_the_learner_keeps_tags_marks_and_history(
     tmp_path: Path,
 ) -> None:
-    vault, out = biology_vault(tmp_path), tmp_path / "decks"
-    collection = empty_collection(tmp_path)
-    run_sync(vault, out, collection)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         edited = guid_of(col, "Krebs cycle")
         untouched = guid_of(col, "glycolysis")
@@ -127,9 +126,7 @@ def test_edit_updates_in_place_and_the_learner_keeps_tags_marks_and_history(
 
 
 def test_a_deck_change_moves_the_existing_cards(tmp_path: Path) -> None:
-    vault, out = biology_vault(tmp_path), tmp_path / "decks"
-    collection = empty_collection(tmp_path)
-    run_sync(vault, out, collection)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         before = notes_by_guid(col)
         moved = [g for g, n in before.items() if n["cards"][0][2] == "Biology::Body"]
@@ -149,9 +146,7 @@ def test_a_deck_change_moves_the_existing_cards(tmp_path: Path) -> None:
 
 
 def test_delete_removes_exactly_the_notes_whose_source_is_gone(tmp_path: Path) -> None:
-    vault, out = biology_vault(tmp_path), tmp_path / "decks"
-    collection = empty_collection(tmp_path)
-    run_sync(vault, out, collection)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         gone = {g for g, n in notes_by_guid(col).items() if n["cards"][0][2] == "Biology::Cells"}
         deck = col.decks.id("Biology::Cells")
@@ -279,9 +274,7 @@ def test_a_collection_newer_than_the_backend_is_refused_in_one_line(tmp_path: Pa
 
 
 def test_notes_with_errors_sync_nothing(tmp_path: Path) -> None:
-    vault, out = biology_vault(tmp_path), tmp_path / "decks"
-    collection = empty_collection(tmp_path)
-    run_sync(vault, out, collection)
+    vault, out, collection = synced_vault(tmp_path)
     write(vault / "Broken.md", "---\ncards-deck: [a, b]\n---\nWhat?::That\n", T0)
     (vault / "Digestion.md").unlink()
     before = file_digest(collection)
@@ -294,9 +287,7 @@ def test_notes_with_errors_sync_nothing(tmp_path: Path) -> None:
 
 
 def test_chaincards_notetypes_are_brought_back_in_step_with_their_ids(tmp_path: Path) -> None:
-    vault, out = biology_vault(tmp_path), tmp_path / "decks"
-    collection = empty_collection(tmp_path)
-    run_sync(vault, out, collection)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         note, notetype = note_and_notetype(col, "Krebs cycle")
         wanted_css, wanted_front = notetype["css"], notetype["tmpls"][0]["qfmt"]
@@ -366,9 +357,7 @@ def test_a_cloze_taken_out_is_reported_and_its_card_kept(tmp_path: Path) -> None
 
 
 def test_a_field_missing_from_the_notetype_is_added_back_and_filled(tmp_path: Path) -> None:
-    vault, out = biology_vault(tmp_path), tmp_path / "decks"
-    collection = empty_collection(tmp_path)
-    run_sync(vault, out, collection)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         note, notetype = note_and_notetype(col, "Krebs cycle")
         names = [f["name"] for f in notetype["flds"]]

@@ -27,19 +27,13 @@ from syncs import (
     opened_collection,
     run_sync,
     run_sync_json,
+    synced_vault,
 )
 
 
 @pytest.fixture(autouse=True)
 def _no_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-
-
-def _synced(tmp_path: Path) -> tuple[Path, Path, Path]:
-    vault, out = biology_vault(tmp_path), tmp_path / "decks"
-    collection = empty_collection(tmp_path)
-    run_sync(vault, out, collection)
-    return vault, out, collection
 
 
 def _in_step(vault: Path, out: Path, collection: Path) -> None:
@@ -60,7 +54,7 @@ def _studied(col: Collection, days: int) -> dict[int, int]:
 def test_templates_and_fields_the_learner_renamed_keep_cards_history_and_text(
     tmp_path: Path,
 ) -> None:
-    vault, out, collection = _synced(tmp_path)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         note, notetype = note_and_notetype(col, "Krebs cycle")
         intervals = _studied(col, 8)
@@ -98,7 +92,7 @@ def test_templates_and_fields_the_learner_renamed_keep_cards_history_and_text(
 
 
 def test_a_deck_renamed_in_case_only_is_the_same_deck(tmp_path: Path) -> None:
-    vault, out, collection = _synced(tmp_path)
+    vault, out, collection = synced_vault(tmp_path)
     edit(vault / "Respiration.md", "Biology::Cells", "biology::CELLS", T0 + 60)
     report = run_sync_json(vault, out, collection)
     assert report["totals"]["moved"] == 0
@@ -117,7 +111,7 @@ def test_decomposed_unicode_names_and_odd_tags_settle_after_one_sync(tmp_path: P
 
 
 def test_cards_in_a_filtered_deck_stay_there(tmp_path: Path) -> None:
-    vault, out, collection = _synced(tmp_path)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         filtered = col.sched.get_or_create_filtered_deck(deck_id=0)  # type: ignore[arg-type]
         filtered.name = "Cram"
@@ -151,7 +145,7 @@ def test_a_cards_deck_naming_a_filtered_deck_is_refused_in_one_line(tmp_path: Pa
 
 
 def test_a_replaced_picture_settles_under_the_name_anki_gave_it(tmp_path: Path) -> None:
-    vault, out, collection = _synced(tmp_path)
+    vault, out, collection = synced_vault(tmp_path)
     (vault / "leaf.png").write_bytes(PNG + b"\0")  # the picture redrawn, same file name
     os.utime(vault / "leaf.png", (T0 + 60, T0 + 60))
     report = run_sync_json(vault, out, collection)
@@ -168,7 +162,7 @@ def test_a_replaced_picture_settles_under_the_name_anki_gave_it(tmp_path: Path) 
 def test_a_note_whose_notetype_the_learner_changed_is_left_alone_even_its_deck(
     tmp_path: Path,
 ) -> None:
-    vault, out, collection = _synced(tmp_path)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         note, _ = note_and_notetype(col, "Krebs cycle")
         basic = col.models.by_name("Basic")
@@ -239,7 +233,7 @@ def test_a_backup_folder_that_cannot_be_made_is_one_line(tmp_path: Path) -> None
 
 
 def test_fields_swapped_by_name_in_anki_settle_in_one_sync(tmp_path: Path) -> None:
-    vault, out, collection = _synced(tmp_path)
+    vault, out, collection = synced_vault(tmp_path)
     with opened_collection(collection) as col:
         note, notetype = note_and_notetype(col, "Krebs cycle")
         wanted_templates = [(t["qfmt"], t["afmt"]) for t in notetype["tmpls"]]
@@ -259,7 +253,7 @@ def test_fields_swapped_by_name_in_anki_settle_in_one_sync(tmp_path: Path) -> No
 
 
 def test_a_dry_run_reads_what_a_crash_left_in_the_write_ahead_log(tmp_path: Path) -> None:
-    vault, out, collection = _synced(tmp_path)
+    vault, out, collection = synced_vault(tmp_path)
     crash = (
         "import os; from anki.collection import Collection; "
         f"c = Collection({str(collection)!r}); c.remove_notes(c.find_notes('Krebs')); os._exit(0)"
