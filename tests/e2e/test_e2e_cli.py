@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from ankitools import fresh_collection, import_package, learner_cards
 from chaincards import __version__
 from chaincards.cli import app
+from cli_process import run_chaincards
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 DIAGNOSTIC = re.compile(
@@ -32,18 +33,7 @@ EMPTY_CALLOUT = "# Warn\n\n>[!info] card\n>\n"
 
 
 def run(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "PYTHONPATH": str(SRC), "NO_COLOR": "1", "COLUMNS": "100"}
-    full_env.pop("CHAINCARDS_DEBUG", None)
-    full_env.pop("SOURCE_DATE_EPOCH", None)
-    full_env.update(env or {})
-    process = subprocess.run(
-        [sys.executable, "-m", "chaincards", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    process = run_chaincards(*args, cwd=cwd, env=env, timeout=60)
     assert "Traceback" not in process.stdout + process.stderr, process.stderr
     return process
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from chaincards.cli import app
+from cli_process import run_chaincards
 
 REPO = Path(__file__).resolve().parents[2]
 SRC = REPO / "src"
@@ -49,16 +50,9 @@ def fake_anki(tmp_path: Path, files: dict[str, str]) -> Path:
 
 
 def run(tmp_path: Path, *args: str, anki: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(anki), str(SRC)])}
-    env.update(NO_COLOR="1", COLUMNS="100")
-    env.pop("CHAINCARDS_DEBUG", None)
-    return subprocess.run(
-        [sys.executable, "-m", "chaincards", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    """The command as a process, with the `anki` package in `anki` first on its path."""
+    return run_chaincards(
+        *args, cwd=tmp_path, env={"PYTHONPATH": os.pathsep.join([str(anki), str(SRC)])}
     )
 
 

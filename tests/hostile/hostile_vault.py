@@ -21,7 +21,6 @@ import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
+
+from cli_process import run_chaincards
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 SECRET = b"OUTSIDE-THE-VAULT-SECRET-7f3a"  # in every file outside the vault
@@ -1113,19 +1114,7 @@ def has_marker(field: str, marker: str) -> bool:
 def run_cli(
     *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 120
 ) -> subprocess.CompletedProcess[str]:
-    full_env = {**os.environ, "PYTHONPATH": str(SRC), "NO_COLOR": "1", "COLUMNS": "200"}
-    for name in ("CHAINCARDS_DEBUG", "SOURCE_DATE_EPOCH"):
-        full_env.pop(name, None)
-    full_env.update(env or {})
-    return subprocess.run(
-        [sys.executable, "-m", "chaincards", *args],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
+    return run_chaincards(*args, cwd=cwd, env=env, columns=200, timeout=timeout)
 
 
 def parse_diagnostics(stderr: str) -> list[Diag]:
