@@ -77,7 +77,8 @@ def sync_collection(
             plan.absorb(plan_sync(batch, held, (), delete=False))
         gone = [index[guid] for guid in sorted(made - seen) if guid in index]
         plan.absorb(plan_sync({}, _held_notes(col, gone, steps), made, delete=delete))
-        outcome = SyncOutcome(plan, media_added=[media.renamed.get(n, n) for n in media.write])
+        foreseen_names = [media.renamed.get(name, name) for name in media.write]
+        outcome = SyncOutcome(plan, media_added=foreseen_names)
         outcome.notetypes_added = sum(step.new for step in steps.values())
         outcome.notetypes_updated = len(steps) - outcome.notetypes_added
         if dry_run or not outcome.changes or (plan.skipped and not write_past_skips):
@@ -88,7 +89,7 @@ def sync_collection(
         except OSError as exc:
             where = getattr(exc, "filename", None) or path.parent
             raise SyncError(f"{where}: cannot write: {exc.strerror or exc}") from None
-        foreseen = outcome.media_added == [media.renamed.get(n, n) for n in media.write]
+        foreseen = outcome.media_added == foreseen_names
         if not foreseen:  # Anki named a file otherwise: the cards show the name it chose
             wanted.renamed = {
                 **media.renamed,
@@ -124,7 +125,7 @@ def _held_notes(
     decks = {deck.id: deck.name for deck in col.decks.all_names_and_ids()}
     cards: dict[int, list[tuple[int, str, int]]] = {}
     notes: dict[str, HeldNote] = {}
-    for chunk in _chunks(ids):
+    for chunk in _slices(ids, _CHUNK):
         marks = ",".join("?" * len(chunk))
         query = (
             "select id, nid, case when odid then odid else did end, ord from cards "
@@ -144,14 +145,9 @@ def _held_notes(
     return notes
 
 
-def _chunks(ids: list[int]) -> Iterator[list[int]]:
-    for start in range(0, len(ids), _CHUNK):
-        yield ids[start : start + _CHUNK]
-
-
-def _batches(items: list[T]) -> Iterator[list[T]]:
-    for start in range(0, len(items), _BATCH):
-        yield items[start : start + _BATCH]
+def _slices(items: list[T], size: int) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 def _refuse_filtered_decks(col: Collection, decks: set[str], path: Path) -> None:
@@ -183,10 +179,10 @@ def _backup(col: Collection, folder: Path) -> Path | None:
 
 def _write_media(col: Collection, wanted: Wanted, media: MediaPlan) -> list[str]:
     """Write the files `media` names; the names Anki gave them, in the same order."""
-    written = dict(
-        (name, col.media.write_data(name, data))
+    written = {
+        name: col.media.write_data(name, data)
         for name, data in media_bytes(wanted, set(media.write))
-    )
+    }
     return [written[name] for name in media.write]
 
 
@@ -222,7 +218,6 @@ def _write_notes(
 ) -> None:
     """The plan's notes added and updated, and every card of `wanted`'s notes at home."""
     from anki.collection import AddNoteRequest
-    from anki.notes import NoteId
 
     deck_ids: dict[str, DeckId] = {}
 
@@ -234,7 +229,7 @@ def _write_notes(
         return deck_ids[name]
 
     # In batches: tens of thousands of Note objects at once cost hundreds of megabytes.
-    for batch in _batches(plan.add):
+    for batch in _slices(plan.add, _BATCH):
         requests = []
         for note in batch:
             added = col.new_note(col.models.get(note.notetype_id))  # type: ignore[arg-type]
@@ -244,10 +239,10 @@ def _write_notes(
             added.tags = list(note.tags)
             requests.append(AddNoteRequest(note=added, deck_id=deck_id(note.deck)))
         col.add_notes(requests)
-    for changes in _batches(plan.update):
+    for changes in _slices(plan.update, _BATCH):
         updated: list[Note] = []
         for update in changes:
-            held_note = col.get_note(NoteId(update.held.note_id))
+            held_note = col.get_note(cast("NoteId", update.held.note_id))
             if update.fields is not None:
                 held_note.fields = list(update.fields)
             if update.tags is not None:
@@ -272,7 +267,7 @@ def _settle_decks(col: Collection, homes: dict[int, DeckId]) -> None:
     from anki.collection import CardId
 
     moving: dict[DeckId, list[CardId]] = {}
-    for chunk in _chunks(list(homes)):
+    for chunk in _slices(list(homes), _CHUNK):
         marks = ",".join("?" * len(chunk))
         query = (
             "select id, nid, case when odid then odid else did end from cards "
