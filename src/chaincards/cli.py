@@ -330,10 +330,12 @@ def inspect(
         found = sorted(package.glob("*.apkg"))
         if not found:
             raise usage_error(f"{package}: no .apkg file in this folder")
-        try:
-            summaries = [read_package(path, samples) for path in found]
-        except ValueError as exc:
-            raise usage_error(f"{package}: {exc}") from None
+        summaries = []
+        for apkg in found:
+            try:
+                summaries.append(read_package(apkg, samples))
+            except ValueError as exc:  # the message says what is wrong, not where
+                raise usage_error(f"{apkg}: {exc}") from None
         if as_json:
             documents = [summary.to_json() for summary in summaries]
             typer.echo(json.dumps(documents, indent=2, ensure_ascii=False))

@@ -74,6 +74,16 @@ def test_inspect_takes_a_folder_and_labels_fields(tmp_path: Path) -> None:
     assert empty.exit_code == 2 and "no .apkg file in this folder" in empty.stderr
 
 
+def test_inspect_of_a_folder_names_the_package_it_cannot_read(tmp_path: Path) -> None:
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "Broken.apkg").write_bytes(b"not a zip file")
+    result = CliRunner().invoke(app, ["inspect", str(folder)])
+    lines = result.stderr.strip().splitlines()
+    assert result.exit_code == 2 and len(lines) == 1
+    assert lines[0].startswith(f"Error: {folder / 'Broken.apkg'}: not an .apkg"), lines
+
+
 def test_the_build_table_fits_80_columns_with_short_deck_names(tmp_path: Path) -> None:
     vault = tmp_path / "vault"
     for chapter in ("Chapter 1 - Cells and their organelles", "Chapter 2 - Respiration"):
