@@ -11,6 +11,7 @@ from typing import Any
 
 import typer
 
+from chaincards.anki.changes import id_search
 from chaincards.anki.manifest_file import recorded_guids
 from chaincards.build_run import BuildRun
 from chaincards.collection.apply import SyncOutcome, sync_collection
@@ -99,11 +100,7 @@ def _where(source: str) -> tuple[str, int]:
 
 
 def _nid_search(notes: list[HeldNote]) -> str:
-    return "nid:" + ",".join(str(note.note_id) for note in notes) if notes else ""
-
-
-def _cid_search(cards: list[int]) -> str:
-    return "cid:" + ",".join(str(card) for card in cards) if cards else ""
+    return id_search("nid", (note.note_id for note in notes))
 
 
 def sync_report(
@@ -129,7 +126,7 @@ def sync_report(
         "totals": totals,
         "decks": decks,
         "gone_search": _nid_search(plan.gone),
-        "emptied_search": _cid_search(plan.emptied),
+        "emptied_search": id_search("cid", plan.emptied),
         "removed_search": _nid_search(plan.remove),
         "media_added": outcome.media_added,
         "notetypes": {"added": outcome.notetypes_added, "updated": outcome.notetypes_updated},
@@ -187,5 +184,5 @@ def sync_summary(collection: Path, outcome: SyncOutcome, dry_run: bool) -> str:
             f"{len(plan.emptied)} card(s) are empty now (their note no longer makes them); "
             "Anki keeps them with their history until Tools → Empty Cards removes them:"
         )
-        lines.append(_cid_search(plan.emptied))
+        lines.append(id_search("cid", plan.emptied))
     return "\n".join(lines)

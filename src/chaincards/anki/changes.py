@@ -10,10 +10,16 @@ from dataclasses import dataclass, field
 from chaincards.anki.manifest import Entry
 
 
+def id_search(kind: str, ids: Iterable[int]) -> str:
+    """The Anki browser search for these ids: `nid:1,2` (notes) or `cid:1,2` (cards); empty
+    for none."""
+    found = ",".join(map(str, ids))
+    return f"{kind}:{found}" if found else ""
+
+
 def note_search(entries: Iterable[Entry]) -> str:
     """The Anki browser search that finds these notes: `nid:` with every id each has had."""
-    ids = sorted({i for entry in entries for i in entry.ids})
-    return f"nid:{','.join(map(str, ids))}" if ids else ""
+    return id_search("nid", sorted({i for entry in entries for i in entry.ids}))
 
 
 @dataclass
